@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, groupid.groupid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module base: connection options, input checks and the client factory.
+
+PRIVATE to the groupid.groupid collection; no compatibility promise for other users.
+The options here are documented once, in the ``groupid.groupid.connection`` doc fragment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from urllib.parse import urlparse
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.groupid.groupid.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    GroupIDClient,
+    GroupIDError,
+)
+from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError
+
+CREDENTIAL_OPTIONS = ('username', 'password', 'client_id', 'client_secret')
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+
+def connection_argument_spec():
+    """The connection options every module of the collection takes."""
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['GROUPID_URL'])),
+        identity_store_id=dict(type='int', required=True, fallback=(env_fallback, ['GROUPID_IDENTITY_STORE_ID'])),
+        access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_ACCESS_TOKEN'])),
+        username=dict(type='str', fallback=(env_fallback, ['GROUPID_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_PASSWORD'])),
+        client_id=dict(type='str', fallback=(env_fallback, ['GROUPID_CLIENT_ID'])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_CLIENT_SECRET'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['GROUPID_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['GROUPID_CA_PATH'])),
+        timeout=dict(type='float', default=30),
+        retries=dict(type='int', default=3),
+    )
+
+
+def attributes_argument_spec():
+    """The ``attributes`` option (set/add/remove) and ``case_insensitive_attributes``."""
+    return dict(
+        attributes=dict(type='dict', default={}, options=dict(
+            set=dict(type='dict'),
+            add=dict(type='dict'),
+            remove=dict(type='dict'),
+        )),
+        case_insensitive_attributes=dict(type='list', elements='str', default=[]),
+    )
+
+
+class GroupIDModule(AnsibleModule):
+    """AnsibleModule with the connection options and the checks every module shares."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        self._check_connection_options()
+
+    def fail_spec(self, exc):
+        """Fail for a user input problem found before any request."""
+        self.fail_json(msg=str(exc), changed=False)
+
+    def _check_connection_options(self):
+        p = self.params
+        parsed = urlparse(p['url'] or '')
+        if parsed.scheme not in ('http', 'https') or not parsed.netloc:
+            self.fail_json(msg='url: %r is not an http(s) URL such as https://dm.example.com:4443' % p['url'])
+        if parsed.query or parsed.fragment:
+            self.fail_json(msg='url: %r must be the site base URL, without a query or fragment' % p['url'])
+        if p['identity_store_id'] < 1:
+            self.fail_json(msg='identity_store_id: %s is not a positive identity store id (see the'
+                               ' SVC.IdentityStore table)' % p['identity_store_id'])
+        if p['timeout'] <= 0:
+            self.fail_json(msg='timeout: %s must be a positive number of seconds' % p['timeout'])
+        if p['retries'] < 0:
+            self.fail_json(msg='retries: %s must be 0 or more' % p['retries'])
+        given = [o for o in CREDENTIAL_OPTIONS if p[o]]
+        if p['access_token']:
+            if given:
+                self.fail_json(msg='access_token cannot be combined with %s: give a token, or the credentials to'
+                                   ' get one' % ', '.join(given))
+        elif len(given) != len(CREDENTIAL_OPTIONS):
+            missing = [o for o in CREDENTIAL_OPTIONS if not p[o]]
+            self.fail_json(msg='missing authentication: set access_token, or all of username, password, client_id'
+                               ' and client_secret (missing: %s)' % ', '.join(missing))
+        if not p['validate_certs']:
+            self.warn('validate_certs is false: the server certificate is not checked, so credentials and tokens'
+                      ' can be intercepted. Prefer ca_path with the CA that signed the server certificate.')
+        elif parsed.scheme == 'http':
+            self.warn('url uses plain http: the %s travels unencrypted. Use https.'
+                      % ('access token' if p['access_token'] else 'password, client secret and token'))
+
+    def client(self):
+        """A GroupIDClient built from the connection options."""
+        p = self.params
+        return GroupIDClient(
+            url=p['url'], identity_store_id=p['identity_store_id'], access_token=p['access_token'],
+            username=p['username'], password=p['password'], client_id=p['client_id'],
+            client_secret=p['client_secret'], validate_certs=p['validate_certs'], ca_path=p['ca_path'],
+            timeout=p['timeout'], retries=p['retries'], warn=self.warn, on_token=self.no_log_values.add,
+        )
+
+    def fail_request(self, exc, **result):
+        """Fail for a GroupIDError, keeping what is known (changed, results...)."""
+        result.setdefault('changed', False)
+        if isinstance(exc, GroupIDError):
+            if exc.url:
+                result['url'] = exc.url
+            if exc.status:
+                result['status'] = exc.status
+        self.fail_json(msg=str(exc), **result)
+
+
+def check_identity(module, identity, option='identity'):
+    """Refuse an empty identity or one with control characters, before any request."""
+    if identity is None or not identity.strip():
+        module.fail_json(msg='%s: must not be empty' % option)
+    if _CONTROL.search(identity):
+        module.fail_json(msg='%s: %r contains control characters (a pasted newline or tab?)' % (option, identity))
+
+
+__all__ = ['GroupIDModule', 'attributes_argument_spec', 'connection_argument_spec', 'check_identity', 'SpecError']
