@@ -15,7 +15,7 @@ options:
       - The modules append C(/GroupIDDataService/api/IdentityStores/{identity_store_id}/...) for data calls and
         C(/GroupIDSecurityService/connect/token) for the token.
       - If not set, the value of the E(GROUPID_URL) environment variable is used (read on the host that runs the
-        module, normally the controller with C(delegate_to: localhost) or C(connection: local)).
+        module, normally the controller).
     type: str
     required: true
   identity_store_id:

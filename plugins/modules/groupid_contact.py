@@ -88,7 +88,7 @@ notes:
     Multi-valued changes are sent as value additions (C(1)) and removals (C(2)), and clearing as the removal of
     each current value. Codes C(1) and C(2) are inferred from decompiled Directory Manager code, not from the
     published documentation; see the API fidelity guide.
-  - The module runs on the host it is delegated to, normally the controller (C(connection: local)).
+  - The module runs on the host it is delegated to, normally the controller.
 seealso:
   - ref: ansible_collections.groupid.groupid.docsite.guide_attributes
     description: How set, add, remove, case and multi-valued attributes behave.
