@@ -95,7 +95,7 @@ class GroupIDClient:
 
     def __init__(self, url, identity_store_id, access_token=None, username=None, password=None,
                  client_id=None, client_secret=None, validate_certs=True, ca_path=None, timeout=30,
-                 retries=3, max_total_wait=MAX_TOTAL_WAIT, warn=None, on_token=None, sleep=time.sleep):
+                 retries=3, max_total_wait=MAX_TOTAL_WAIT, warn=None, on_token=None, sleep=None):
         self.base_url = url.rstrip('/')
         self.identity_store_id = identity_store_id
         self.access_token = access_token
@@ -111,7 +111,7 @@ class GroupIDClient:
         self.max_total_wait = max_total_wait
         self.warn = warn or (lambda msg: None)
         self.on_token = on_token or (lambda token: None)
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         self.session = requests.Session()
         self.session.headers['Accept'] = 'application/json'
         self.token_info = None

@@ -138,7 +138,7 @@ def _as_values(value, where, allow_clear):
     if value is None:
         values = []
     elif isinstance(value, (list, tuple)):
-        values = [_as_text(v, '%s[%d]' % (where, i)) for i, v in enumerate(value)]
+        values = [_as_text(v, '%s[%d]' % (where, i)) for i, v in enumerate(value) if not (allow_clear and v is None)]
     else:
         values = [_as_text(value, where)]
     if allow_clear:
