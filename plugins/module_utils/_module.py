@@ -59,12 +59,17 @@ def attributes_argument_spec():
 class GroupIDModule(AnsibleModule):
     """AnsibleModule with the connection options and the checks every module shares."""
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, needs_credentials=False, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        # needs_credentials: the module exchanges credentials for a token (groupid_token); an
+        # access_token (say from module_defaults) is then ignored rather than a conflict.
+        self.needs_credentials = needs_credentials
+        if needs_credentials:
+            self.params['access_token'] = None
         self._check_connection_options()
 
     def fail_spec(self, exc):
@@ -92,6 +97,9 @@ class GroupIDModule(AnsibleModule):
                                    ' get one' % ', '.join(given))
         elif len(given) != len(CREDENTIAL_OPTIONS):
             missing = [o for o in CREDENTIAL_OPTIONS if not p[o]]
+            if self.needs_credentials:
+                self.fail_json(msg='missing credentials: set username, password, client_id and client_secret'
+                                   ' (missing: %s)' % ', '.join(missing))
             self.fail_json(msg='missing authentication: set access_token, or all of username, password, client_id'
                                ' and client_secret (missing: %s)' % ', '.join(missing))
         if not p['validate_certs']:
@@ -101,14 +109,19 @@ class GroupIDModule(AnsibleModule):
             self.warn('url uses plain http: the %s travels unencrypted. Use https.'
                       % ('access token' if p['access_token'] else 'password, client secret and token'))
 
-    def client(self):
-        """A GroupIDClient built from the connection options."""
+    def client(self, hide_token=True):
+        """A GroupIDClient built from the connection options.
+
+        hide_token: add every token obtained to the values masked in the output (off only
+        for groupid_token, whose job is to return the token).
+        """
         p = self.params
         return GroupIDClient(
             url=p['url'], identity_store_id=p['identity_store_id'], access_token=p['access_token'],
             username=p['username'], password=p['password'], client_id=p['client_id'],
             client_secret=p['client_secret'], validate_certs=p['validate_certs'], ca_path=p['ca_path'],
-            timeout=p['timeout'], retries=p['retries'], warn=self.warn, on_token=self.no_log_values.add,
+            timeout=p['timeout'], retries=p['retries'], warn=self.warn,
+            on_token=self.no_log_values.add if hide_token else None,
         )
 
     def fail_request(self, exc, **result):
