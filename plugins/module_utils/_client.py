@@ -314,6 +314,35 @@ class GroupIDClient:
                                url=url)
         return body
 
+    def get_contacts(self, identities, attributes):
+        """Get Contacts (GET with ``{userIdentities, attributesToLoad}``): a list of contact objects.
+
+        Identities the server does not know are left out of the answer (INFERRED).
+        """
+        url = self.data_url('Contacts')
+        body = self.request('GET', url, body={'userIdentities': list(identities), 'attributesToLoad': list(attributes)},
+                            description='read contacts')
+        if body is None:
+            return []
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise GroupIDError('%s answered with %s instead of a list of contacts' % (url, type(body).__name__),
+                               url=url)
+        return body
+
+    def create_contact(self, container, attributes_collection):
+        """Create Contact (POST): the response envelope; ``data`` holds the new object id."""
+        url = self.data_url('Contacts')
+        body = {'container': container, 'attributes': {'attributesCollection': attributes_collection}}
+        return self.request('POST', url, body=body, idempotent=False)
+
+    def delete_contact(self, identity):
+        """Delete Contact (DELETE one): the response envelope, or None when the contact does not exist."""
+        url = self.data_url('Contacts', identity)
+        try:
+            return self.request('DELETE', url, idempotent=False)
+        except NotFoundError:
+            return None
+
     def update_contact(self, identity, attributes_collection):
         url = self.data_url('Contacts')
         body = {

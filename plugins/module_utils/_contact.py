@@ -14,6 +14,7 @@ from ansible_collections.groupid.groupid.plugins.module_utils._client import (
     GroupIDError,
     contact_attributes,
 )
+from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn, identity_key
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import plan as make_plan, current_values
 
 STATUS_SUCCESS = 0
@@ -198,3 +199,45 @@ def _replace(current, changes):
             del after[key]
         after[change.name] = list(change.after)
     return after
+
+
+def describe_contact(contact):
+    """A contact object as {object_id, dn, attributes} (dn from CN and container when present)."""
+    attributes = contact_attributes(contact)
+    object_id = _lower_keys(contact).get('objectidfromidentitystore')
+    cn = current_values(attributes, 'CN')
+    container = current_values(attributes, 'container')
+    dn = contact_dn(cn[0], container[0]) if cn and container else None
+    return {'object_id': object_id, 'dn': dn, 'attributes': attributes}
+
+
+def read_many(client, identities, attributes, chunk_size):
+    """Read contacts with Get Contacts in chunks.
+
+    Returns ({requested identity: {identity, object_id, dn, attributes}}, [missing identities]).
+    Identities that name the same contact (GUID case or braces, DN case) are asked for once.
+    """
+    unique = []
+    seen = set()
+    for identity in identities:
+        key = identity_key(identity)
+        if key not in seen:
+            seen.add(key)
+            unique.append(identity)
+    by_key = {}
+    for start in range(0, len(unique), chunk_size):
+        for contact in client.get_contacts(unique[start:start + chunk_size], attributes):
+            entry = describe_contact(contact)
+            for value in (entry['object_id'], entry['dn']):
+                if value:
+                    by_key[identity_key(value)] = entry
+    found = {}
+    missing = []
+    for identity in identities:
+        entry = by_key.get(identity_key(identity))
+        if entry is None:
+            if identity not in missing:
+                missing.append(identity)
+        else:
+            found[identity] = dict(entry, identity=identity)
+    return found, missing
