@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 
 from urllib.parse import quote
@@ -116,6 +117,14 @@ class GroupIDClient:
         self.session.headers['Accept'] = 'application/json'
         self.token_info = None
         self.requests_sent = 0
+        self._login_lock = threading.Lock()
+
+    def use_pool(self, size):
+        """Keep up to ``size`` connections open, for that many threads sharing this client."""
+        if size > 1:
+            adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=size)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
 
     # -- URLs ------------------------------------------------------------------------
     def data_url(self, collection, identity=None):
@@ -255,7 +264,10 @@ class GroupIDClient:
         description = description or '%s %s' % (method, url)
         data = None if body is None else json.dumps(body)
 
+        used = []
+
         def attempt():
+            used.append(self.access_token)
             headers = {'Authorization': 'Bearer %s' % self.access_token}
             if data is not None:
                 headers['Content-Type'] = 'application/json'
@@ -270,7 +282,9 @@ class GroupIDClient:
                 raise GroupIDError('%s was refused with HTTP 401: the access_token is expired or invalid. Get a new'
                                    ' token (groupid_token), or give username, password, client_id and client_secret'
                                    ' instead.' % url, url=url, status=401)
-            self.login()
+            with self._login_lock:
+                if self.access_token == used[-1]:   # no other thread got a new one meanwhile
+                    self.login()
             response = call()
         return self._check(response, url, method)
 

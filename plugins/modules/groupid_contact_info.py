@@ -64,6 +64,7 @@ notes:
     identities out of the answer or fails the call is not documented; the collection assumes it leaves them out.
 seealso:
   - module: groupid.groupid.groupid_contact
+  - module: groupid.groupid.groupid_contacts
 '''
 
 EXAMPLES = r'''

@@ -78,6 +78,9 @@ class ScriptedSession:
             raise item
         return item
 
+    def mount(self, prefix, adapter):
+        self.mounted = (prefix, adapter)
+
     def methods(self):
         return [(c['method'], c['url']) for c in self.calls]
 

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, groupid.groupid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Converging many contacts in one task (groupid_contacts).
+
+PRIVATE to the groupid.groupid collection; no compatibility promise for other users.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
+from ansible_collections.groupid.groupid.plugins.module_utils._contact import ContactConverger, read_many
+
+
+def _names_of(specs):
+    """The union of the managed attribute names, each once (names are case-insensitive)."""
+    names = {}
+    for spec in specs:
+        for name in spec.attribute_names():
+            names.setdefault(name.lower(), name)
+    return list(names.values())
+
+
+def _failed(identity, object_id, message):
+    return {'identity': identity, 'object_id': object_id, 'changed': False, 'failed': True, 'msg': message,
+            'plan': [], 'results': [], 'attributes': {}, 'diff': None}
+
+
+def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, parallel=1):
+    """Converge ``entries`` (a list of (identity, Spec)); one outcome dict per entry, in order.
+
+    Reads happen in chunks of ``chunk_size`` with Get Contacts; then each contact that differs
+    gets its own update, ``parallel`` at a time. A failure of one contact is recorded in its
+    outcome and does not stop the others; a failure of a read fails the whole call.
+    """
+    if client.access_token is None:
+        client.login()
+    client.use_pool(parallel)
+    found = {}
+    for start in range(0, len(entries), chunk_size):
+        chunk = entries[start:start + chunk_size]
+        contacts, _missing = read_many(client, [identity for identity, _spec in chunk],
+                                       _names_of(spec for _identity, spec in chunk), chunk_size)
+        found.update(contacts)
+
+    def one(entry):
+        identity, spec = entry
+        contact = found.get(identity)
+        if contact is None:
+            return _failed(identity, None, 'contact %r was not found in identity store %s'
+                           % (identity, client.identity_store_id))
+        converger = ContactConverger(client, spec, check_mode=check_mode, warn=warn)
+        try:
+            result = converger.converge(identity, current=contact['attributes'], object_id=contact['object_id'])
+        except GroupIDError as exc:
+            return _failed(identity, contact['object_id'], str(exc))
+        return {
+            'identity': identity, 'object_id': contact['object_id'], 'changed': result['changed'],
+            'failed': result['failed'], 'msg': result['msg'], 'plan': result['plan'], 'results': result['results'],
+            'attributes': result['contact']['attributes'], 'diff': result['diff'],
+        }
+
+    if parallel <= 1:
+        return [one(entry) for entry in entries]
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        return list(pool.map(one, entries))
