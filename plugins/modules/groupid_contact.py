@@ -47,8 +47,29 @@ options:
       - The contact's identity as the server knows it. Every published API sample uses the object GUID
         (C(objectIdFromIdentityStore)); that is the tested and recommended form.
       - Sent unchanged, URL-encoded where it goes into a URL path.
+      - When not given, the contact is found by its distinguished name C(CN=<name>,<container>), built from
+        O(name) and O(container) with the RFC 4514 escaping of the name. That the real server accepts a
+        distinguished name as identity is inferred from the Management Shell, not documented for the REST API.
+      - One of O(identity) or O(name) and O(container) is required.
     type: str
-    required: true
+  state:
+    description:
+      - V(present) converges the attributes, creating the contact first when it does not exist and O(name) and
+        O(container) are given.
+      - V(absent) deletes the contact; a contact that does not exist is no change. O(attributes) is ignored.
+    type: str
+    choices: [present, absent]
+    default: present
+  name:
+    description:
+      - The contact's name (its C(CN)), used to create it and, without O(identity), to find it.
+      - For an existing contact a different name is an error; renaming is not supported.
+    type: str
+  container:
+    description:
+      - The distinguished name of the contact's parent OU, for example V(OU=Contacts,DC=example,DC=com).
+      - For an existing contact a different container is an error; moving is not supported.
+    type: str
   attributes:
     description:
       - The attribute values the contact must have.
@@ -82,6 +103,10 @@ notes:
   - Attribute names match case-insensitively, as in Active Directory, and are sent in your spelling.
   - Values compare exactly unless the attribute is in O(case_insensitive_attributes).
   - Multi-valued attributes compare as sets; order and duplicates are ignored.
+  - A create sends C(CN), C(objectClass=contact) and the values of O(attributes.set) and O(attributes.add) in the
+    documented create call, reads the new contact back and updates whatever the create did not apply.
+    Names are unique within a container, so the directory refuses a second contact with the same name and a
+    create can never make a duplicate.
   - Values are strings. Integers are converted to strings; booleans, dictionaries and other types are refused
     with an error asking to quote the value.
   - A single value replacing at most one value is sent with action code C(0), the form of the published samples.
@@ -118,6 +143,20 @@ EXAMPLES = r'''
     case_insensitive_attributes:
       - mail
 
+- name: Create the contact if it does not exist (found by CN and container on later runs)
+  groupid.groupid.groupid_contact:
+    name: Smith, John
+    container: OU=Contacts,DC=example,DC=com
+    attributes:
+      set:
+        mail: john.smith@partner.example
+        displayName: John Smith (Partner)
+
+- name: Delete a contact
+  groupid.groupid.groupid_contact:
+    identity: bee3ae99-d1d6-4480-a271-65d567784cca
+    state: absent
+
 - name: Clear the title, connection options from module_defaults
   module_defaults:
     group/groupid.groupid.groupid:
@@ -132,9 +171,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+created:
+  description: Whether the contact was created (in check mode, would be).
+  returned: when O(state=present)
+  type: bool
+  sample: false
 contact:
-  description: The contact after the run (in check mode, as it would be), with the managed attributes only.
-  returned: when the contact was read
+  description:
+    - The contact after the run (in check mode, as it would be), with the managed attributes only.
+    - After a create in check mode, RV(contact.object_id) is V(null).
+  returned: when the contact exists or was created
   type: dict
   contains:
     object_id:
@@ -192,6 +238,8 @@ pending_attributes:
 
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
 from ansible_collections.groupid.groupid.plugins.module_utils._contact import ContactConverger
+from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn
+from ansible_collections.groupid.groupid.plugins.module_utils._lifecycle import ensure_absent, ensure_present
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
     GroupIDModule,
     attributes_argument_spec,
@@ -201,18 +249,34 @@ from ansible_collections.groupid.groupid.plugins.module_utils._planner import Sp
 
 
 def main():
-    argument_spec = dict(identity=dict(type='str', required=True))
+    argument_spec = dict(
+        identity=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        name=dict(type='str'),
+        container=dict(type='str'),
+    )
     argument_spec.update(attributes_argument_spec())
-    module = GroupIDModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_identity(module, module.params['identity'])
+    module = GroupIDModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('identity', 'name')], required_together=[('name', 'container')])
+    p = module.params
+    for option in ('name', 'container'):
+        if p[option] is not None:
+            check_identity(module, p[option], option)
+    identity = p['identity']
+    if identity is None:
+        identity = contact_dn(p['name'], p['container'])
+    check_identity(module, identity)
     try:
-        spec = normalize_spec(module.params['attributes'], module.params['case_insensitive_attributes'])
+        spec = normalize_spec(p['attributes'], p['case_insensitive_attributes'])
     except SpecError as exc:
         module.fail_spec(exc)
 
     converger = ContactConverger(module.client(), spec, check_mode=module.check_mode, warn=module.warn)
     try:
-        result = converger.converge(module.params['identity'])
+        if p['state'] == 'absent':
+            result = ensure_absent(converger, identity)
+        else:
+            result = ensure_present(converger, identity, p['name'], p['container'])
     except GroupIDError as exc:
         module.fail_request(exc)
     if not module._diff:
