@@ -43,8 +43,9 @@ MESSAGE_LIMIT = 500
 class GroupIDError(Exception):
     """A request failed; ``str()`` is a complete message for the user."""
 
-    def __init__(self, message, url=None, status=None, transient=False, sent=None):
+    def __init__(self, message, url=None, status=None, transient=False, sent=None, retry_after=None):
         super().__init__(message)
+        self.retry_after = retry_after
         self.url = url
         self.status = status
         # transient: the same request could succeed later (timeouts, 429/5xx, drops).
@@ -167,42 +168,31 @@ class GroupIDClient:
         except requests.exceptions.RequestException as exc:
             raise GroupIDError('Request to %s failed: %s' % (url, _short(str(exc))), url=url) from exc
 
-    def _with_retries(self, description, func):
-        """Call ``func`` (one attempt, returning a response) with jittered exponential backoff.
+    def _retrying(self, description, func):
+        """Call ``func`` until it returns, retrying transient GroupIDErrors with jittered exponential backoff.
 
-        Only for requests that change nothing on the server (reads, the token grant).
+        Honours ``Retry-After``; at most ``retries`` retries and ``max_total_wait`` seconds of
+        waiting in all; a warning for each retry. Only for requests that change nothing on the
+        server (reads and the token grant).
         """
         waited = 0.0
         attempt = 0
         while True:
-            response = None
             try:
-                response = func()
-                error = None
+                return func()
             except GroupIDError as exc:
-                if not exc.transient:
+                if not exc.transient or attempt >= self.retries:
                     raise
-                error = exc
-            if error is None and response.status_code not in RETRY_STATUSES:
-                return response
-            if attempt >= self.retries:
-                if error is not None:
-                    raise error
-                return response
-            delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
-            delay = random.uniform(delay / 2.0, delay)
-            hinted = retry_after_seconds(response)
-            if hinted is not None:
-                delay = max(delay, hinted)
-            if waited + delay > self.max_total_wait:
-                if error is not None:
-                    raise error
-                return response
-            attempt += 1
-            reason = str(error) if error is not None else 'HTTP %d' % response.status_code
-            self.warn('%s: retry %d of %d in %.1fs after: %s' % (description, attempt, self.retries, delay, reason))
-            self.sleep(delay)
-            waited += delay
+                delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+                delay = random.uniform(delay / 2.0, delay)
+                if exc.retry_after is not None:
+                    delay = max(delay, exc.retry_after)
+                if waited + delay > self.max_total_wait:
+                    raise
+                attempt += 1
+                self.warn('%s: retry %d of %d in %.1fs after: %s' % (description, attempt, self.retries, delay, exc))
+                self.sleep(delay)
+                waited += delay
 
     # -- authentication ------------------------------------------------------------------
     def login(self):
@@ -219,7 +209,17 @@ class GroupIDClient:
             'identity_store_id': str(self.identity_store_id),
         }
         url = self.token_url
-        response = self._with_retries('token request', lambda: self._send('POST', url, data=form))
+
+        def once():
+            response = self._send('POST', url, data=form)
+            if response.status_code in RETRY_STATUSES:
+                raise GroupIDError('The Security Service at %s answered HTTP %d %s'
+                                   % (url, response.status_code, server_message(response)), url=url,
+                                   status=response.status_code, transient=True,
+                                   retry_after=retry_after_seconds(response))
+            return response
+
+        response = self._retrying('token request', once)
         if response.status_code != 200:
             hint = ''
             if response.status_code == 400:
@@ -255,38 +255,39 @@ class GroupIDClient:
     def request(self, method, url, body=None, idempotent=True, description=None):
         """An authenticated JSON call; returns the decoded body.
 
-        Reads (``idempotent``) are retried on transient failures. A 401 with credentials
-        gets one new token and one more try (the server refused the request, so repeating
-        it is safe); with only an access_token it is an error.
+        Reads (``idempotent``) are retried on transient failures (connection errors, timeouts,
+        429/502/503/504, a body that is not JSON). A 401 with credentials gets one new token and
+        one more try (the server refused the request, so repeating it is safe); with only an
+        access_token it is an error. Writes are sent once: the caller decides what to do after
+        a transient failure.
         """
         if self.access_token is None:
             self.login()
-        description = description or '%s %s' % (method, url)
         data = None if body is None else json.dumps(body)
 
-        used = []
-
-        def attempt():
-            used.append(self.access_token)
+        def send():
             headers = {'Authorization': 'Bearer %s' % self.access_token}
             if data is not None:
                 headers['Content-Type'] = 'application/json'
             return self._send(method, url, data=data, headers=headers)
 
-        def call():
-            return self._with_retries(description, attempt) if idempotent else attempt()
+        def once():
+            used = self.access_token
+            response = send()
+            if response.status_code == 401:
+                if self.credentials is None:
+                    raise GroupIDError('%s was refused with HTTP 401: the access_token is expired or invalid. Get a'
+                                       ' new token (groupid_token), or give username, password, client_id and'
+                                       ' client_secret instead.' % url, url=url, status=401)
+                with self._login_lock:
+                    if self.access_token == used:   # no other thread got a new one meanwhile
+                        self.login()
+                response = send()
+            return self._check(response, url, method)
 
-        response = call()
-        if response.status_code == 401:
-            if self.credentials is None:
-                raise GroupIDError('%s was refused with HTTP 401: the access_token is expired or invalid. Get a new'
-                                   ' token (groupid_token), or give username, password, client_id and client_secret'
-                                   ' instead.' % url, url=url, status=401)
-            with self._login_lock:
-                if self.access_token == used[-1]:   # no other thread got a new one meanwhile
-                    self.login()
-            response = call()
-        return self._check(response, url, method)
+        if not idempotent:
+            return once()
+        return self._retrying(description or '%s %s' % (method, url), once)
 
     def _check(self, response, url, method):
         status = response.status_code
@@ -312,7 +313,7 @@ class GroupIDClient:
         if status == 400:
             raise GroupIDError('%s %s: HTTP 400 Bad Request%s' % (method, url, detail), url=url, status=status)
         raise GroupIDError('%s %s: HTTP %d%s' % (method, url, status, detail), url=url, status=status,
-                           transient=status in RETRY_STATUSES or status >= 500,
+                           transient=status in RETRY_STATUSES, retry_after=retry_after_seconds(response),
                            sent=False if status in (429, 503) else None)
 
     # -- contacts -----------------------------------------------------------------------------

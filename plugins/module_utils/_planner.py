@@ -260,7 +260,13 @@ def plan(current, spec):
             if set(compare(v) for v in desired) == before_keys:
                 continue
             entries = _entries_for_set(before, desired, compare)
-            after = list(desired)
+            if entries and entries[0][1] == ACTION_REPLACE:
+                after = list(desired)
+            else:
+                # Kept values stay as the server holds them (spelling of case-insensitive values included).
+                desired_keys = set(compare(v) for v in desired)
+                after = [v for v in before if compare(v) in desired_keys]
+                after += [v for v in desired if compare(v) not in before_keys]
             operation = 'set' if desired else 'clear'
         else:
             to_add = [v for v in spec.add.get(key, []) if compare(v) not in before_keys]

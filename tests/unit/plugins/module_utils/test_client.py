@@ -236,3 +236,25 @@ def test_contact_attributes_reads_collection():
     assert contact_attributes(body) == {'mail': ['a'], 'proxyAddresses': ['SMTP:a', 'smtp:b'], 'title': []}
     assert contact_attributes({}) == {}
     assert contact_attributes(None) == {}
+
+
+def test_reads_retry_a_body_that_is_not_json(make_client):
+    client, session, warnings, _s = make_client([response(200, raw='{"trunc'), response(200, contact_body({}))])
+    assert client.get_contact(GUID, []) is not None
+    assert len(session.calls) == 2
+    assert 'not JSON' in warnings[0]
+
+
+def test_token_request_retries_on_503(make_client):
+    client, session, warnings, _s = make_client([response(503), token_response('t')], **CREDS)
+    client.login()
+    assert client.access_token == 't'
+    assert len(session.calls) == 2 and 'token request: retry 1 of 3' in warnings[0]
+
+
+def test_401_then_503_then_success_with_credentials(make_client):
+    client, session, _w, _s = make_client(
+        [token_response('a'), response(401), token_response('b'), response(503), response(200, contact_body({}))],
+        **CREDS)
+    client.get_contact(GUID, [])
+    assert [c['method'] for c in session.calls] == ['POST', 'GET', 'POST', 'GET', 'GET']
