@@ -29,29 +29,34 @@ options:
       - A bearer token from the Security Service, for example from M(groupid.groupid.groupid_token)
         put into O(access_token) for a whole play with C(module_defaults).
       - Mutually exclusive with O(username), O(password), O(client_id) and O(client_secret).
-      - If not set, the value of the E(GROUPID_ACCESS_TOKEN) environment variable is used.
+      - If the task sets none of the authentication options, the value of the E(GROUPID_ACCESS_TOKEN) environment
+        variable is used.
     type: str
   username:
     description:
       - The account to get a token for, with the OAuth password grant.
       - The calls run with this account's Directory Manager role permissions.
-      - If not set, the value of the E(GROUPID_USERNAME) environment variable is used.
+      - If the task sets none of the authentication options, the value of the E(GROUPID_USERNAME) environment
+        variable is used.
     type: str
   password:
     description:
       - The password of O(username).
-      - If not set, the value of the E(GROUPID_PASSWORD) environment variable is used.
+      - If the task sets none of the authentication options, the value of the E(GROUPID_PASSWORD) environment
+        variable is used.
     type: str
   client_id:
     description:
       - The API client id, from the C(SVC.Client) table of the Directory Manager database.
       - Sent as the form field C(client_Id), spelled as documented.
-      - If not set, the value of the E(GROUPID_CLIENT_ID) environment variable is used.
+      - If the task sets none of the authentication options, the value of the E(GROUPID_CLIENT_ID) environment
+        variable is used.
     type: str
   client_secret:
     description:
       - The API client secret, from the C(SVC.Client) table.
-      - If not set, the value of the E(GROUPID_CLIENT_SECRET) environment variable is used.
+      - If the task sets none of the authentication options, the value of the E(GROUPID_CLIENT_SECRET) environment
+        variable is used.
     type: str
   validate_certs:
     description:
@@ -82,6 +87,9 @@ options:
     type: int
     default: 3
 notes:
+  - The authentication options (O(access_token), O(username), O(password), O(client_id), O(client_secret)) take
+    their E(GROUPID_*) environment variables only when the task sets none of them, so a task's token is never
+    mixed with credentials from the environment; E(GROUPID_ACCESS_TOKEN) wins over environment credentials.
   - Authentication takes either O(access_token) or all four of O(username), O(password), O(client_id) and
     O(client_secret). With credentials, a token is requested once per task and renewed once if the server
     answers HTTP 401.

@@ -9,6 +9,7 @@ The options here are documented once, in the ``groupid.groupid.connection`` doc 
 
 from __future__ import annotations
 
+import os
 import re
 
 from urllib.parse import urlparse
@@ -24,6 +25,14 @@ from ansible_collections.groupid.groupid.plugins.module_utils._client import (
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError
 
 CREDENTIAL_OPTIONS = ('username', 'password', 'client_id', 'client_secret')
+AUTH_ENVIRONMENT = (
+    ('access_token', 'GROUPID_ACCESS_TOKEN'),
+    ('username', 'GROUPID_USERNAME'),
+    ('password', 'GROUPID_PASSWORD'),
+    ('client_id', 'GROUPID_CLIENT_ID'),
+    ('client_secret', 'GROUPID_CLIENT_SECRET'),
+)
+SECRET_OPTIONS = ('access_token', 'password', 'client_secret')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 
@@ -32,11 +41,14 @@ def connection_argument_spec():
     return dict(
         url=dict(type='str', required=True, fallback=(env_fallback, ['GROUPID_URL'])),
         identity_store_id=dict(type='int', required=True, fallback=(env_fallback, ['GROUPID_IDENTITY_STORE_ID'])),
-        access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_ACCESS_TOKEN'])),
-        username=dict(type='str', fallback=(env_fallback, ['GROUPID_USERNAME'])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_PASSWORD'])),
-        client_id=dict(type='str', fallback=(env_fallback, ['GROUPID_CLIENT_ID'])),
-        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['GROUPID_CLIENT_SECRET'])),
+        # The authentication options read their environment variables late (see _late_bind_auth):
+        # only when the task sets none of them, so that a task's access_token is never mixed
+        # with credentials from the environment.
+        access_token=dict(type='str', no_log=True),
+        username=dict(type='str'),
+        password=dict(type='str', no_log=True),
+        client_id=dict(type='str'),
+        client_secret=dict(type='str', no_log=True),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['GROUPID_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['GROUPID_CA_PATH'])),
         timeout=dict(type='float', default=30),
@@ -70,7 +82,28 @@ class GroupIDModule(AnsibleModule):
         self.needs_credentials = needs_credentials
         if needs_credentials:
             self.params['access_token'] = None
+        self._late_bind_auth()
         self._check_connection_options()
+
+    def _late_bind_auth(self):
+        """Fill the authentication options from GROUPID_* variables when the task sets none of them.
+
+        A task (or module_defaults) that gives an access_token or any credential uses only what it
+        gives; the environment then cannot add a conflicting half (for example credentials that an
+        AWX credential injects next to a token from groupid_token).
+        """
+        names = [name for name, _var in AUTH_ENVIRONMENT if not (self.needs_credentials and name == 'access_token')]
+        if any(self.params[name] for name in names):
+            return
+        for name, variable in AUTH_ENVIRONMENT:
+            if name in names and os.environ.get(variable):
+                self.params[name] = os.environ[variable]
+                if name in SECRET_OPTIONS:
+                    self.no_log_values.add(self.params[name])
+        if self.params['access_token'] and not self.needs_credentials:
+            # A token in the environment wins over credentials in the environment.
+            for name in CREDENTIAL_OPTIONS:
+                self.params[name] = None
 
     def fail_spec(self, exc):
         """Fail for a user input problem found before any request."""
@@ -105,7 +138,7 @@ class GroupIDModule(AnsibleModule):
         if not p['validate_certs']:
             self.warn('validate_certs is false: the server certificate is not checked, so credentials and tokens'
                       ' can be intercepted. Prefer ca_path with the CA that signed the server certificate.')
-        elif parsed.scheme == 'http':
+        if parsed.scheme == 'http':
             self.warn('url uses plain http: the %s travels unencrypted. Use https.'
                       % ('access token' if p['access_token'] else 'password, client secret and token'))
 

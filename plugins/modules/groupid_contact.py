@@ -27,7 +27,9 @@ attributes:
     details: Runs the same read and plan as a real run and stops before the update.
   diff_mode:
     support: full
-    details: Shows before and after of the attributes that change, values sorted; identical in check mode.
+    details:
+      - Shows before and after of the attributes that change, values sorted; identical in check mode.
+      - After a partial failure the real run's diff shows only the attributes the server applied.
   platform:
     platforms: all
   action_group:
@@ -56,7 +58,8 @@ options:
     description:
       - V(present) converges the attributes, creating the contact first when it does not exist and O(name) and
         O(container) are given.
-      - V(absent) deletes the contact; a contact that does not exist is no change. O(attributes) is ignored.
+      - V(absent) deletes the contact; a contact that does not exist is no change. O(attributes) is not applied
+        (it is still checked, and its attributes are read for the diff).
     type: str
     choices: [present, absent]
     default: present

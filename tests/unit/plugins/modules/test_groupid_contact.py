@@ -260,3 +260,44 @@ def test_patch_refused_for_good_is_not_resent(capsys, transport):
     result, code, _out = run(capsys, args(WANT))
     assert code == 1 and 'HTTP 400 Bad Request: bad' in result['msg']
     assert [m for m, _u in session.methods()] == ['GET', 'PATCH']
+
+
+def test_task_token_is_not_mixed_with_environment_credentials(capsys, transport, monkeypatch):
+    for name, value in (('USERNAME', 'env-user'), ('PASSWORD', 'env-pw-111'), ('CLIENT_ID', 'env-cid'),
+                        ('CLIENT_SECRET', 'env-cs-222')):
+        monkeypatch.setenv('GROUPID_' + name, value)
+    session = transport([response(200, contact_body(CURRENT))])
+    result, code, out = run(capsys, args({'set': {'department': 'Sales'}}))
+    assert code == 0, result.get('msg')
+    assert session.calls[0]['headers']['Authorization'] == 'Bearer tok-secret-123'
+    assert 'env-pw-111' not in out and 'env-cs-222' not in out
+
+
+def test_environment_credentials_are_used_and_masked(capsys, transport, monkeypatch):
+    for name, value in (('USERNAME', 'env-user'), ('PASSWORD', 'env-pw-111'), ('CLIENT_ID', 'env-cid'),
+                        ('CLIENT_SECRET', 'env-cs-222')):
+        monkeypatch.setenv('GROUPID_' + name, value)
+    session = transport([token_response('issued-token-000'), response(200, contact_body(CURRENT)),
+                         response(200, envelope([('department', 2, 'echo env-pw-111 env-cs-222')], status=2))])
+    result, code, out = run(capsys, {'url': BASE, 'identity_store_id': 2, 'identity': GUID,
+                                     'attributes': {'set': {'department': 'X'}}})
+    assert code == 1
+    assert session.calls[0]['data']['password'] == 'env-pw-111'
+    for secret in ('env-pw-111', 'env-cs-222', 'issued-token-000'):
+        assert secret not in out
+
+
+def test_environment_token_wins_over_environment_credentials(capsys, transport, monkeypatch):
+    monkeypatch.setenv('GROUPID_ACCESS_TOKEN', 'env-token')
+    monkeypatch.setenv('GROUPID_USERNAME', 'env-user')
+    session = transport([response(200, contact_body(CURRENT))])
+    result, code, _out = run(capsys, {'url': BASE, 'identity_store_id': 2, 'identity': GUID})
+    assert code == 0, result.get('msg')
+    assert session.calls[0]['headers']['Authorization'] == 'Bearer env-token'
+
+
+def test_plain_http_without_verification_gets_both_warnings(capsys, transport):
+    transport([response(200, contact_body(CURRENT))])
+    result, _code, _out = run(capsys, args({}, url='http://dm.example.com', validate_certs=False))
+    texts = warning_texts(result)
+    assert any('validate_certs is false' in w for w in texts) and any('plain http' in w for w in texts)
