@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# `make test`: every check of the collection, each one a counted step. Does its own set-up:
+# cached venvs (.cache/venvs/), real interpreters on PATH, ansible-test's offline pip bootstrap,
+# a staged COPY of the working tree at <tmp>/ansible_collections/groupid/groupid per job.
+#
+# Output: one line per step; the log of a failed step is tailed; all logs stay in .cache/logs/.
+# Last line: "ci: N passed, M failed"; exit status non-zero when a step failed.
+#
+# Environment: JOBS=1 runs everything in sequence (default 2: two lanes on 2 cores);
+# KEEP=1 keeps the run's temporary directory; ONLY="regex" runs only the matching steps.
+set -uo pipefail
+# shellcheck source=hacking/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+JOBS=${JOBS:-2}
+ONLY=${ONLY:-}
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/groupid-test.XXXXXX")
+LOGS=$CACHE/logs
+STATUS=$RUN/status
+T0=$SECONDS
+
+cleanup() {
+    [ -n "${KEEP:-}" ] && { log "kept $RUN"; return; }
+    rm -rf "$RUN"
+}
+trap cleanup EXIT
+rm -rf "$LOGS"
+mkdir -p "$LOGS" "$STATUS"
+
+# step NAME CMD...: run CMD with its output in .cache/logs/NAME.log; record and print the result.
+step() {
+    local name=$1 s=$SECONDS id rc
+    shift
+    if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return 0; fi
+    id=${name//[^A-Za-z0-9.-]/_}
+    "$@" >"$LOGS/$id.log" 2>&1 </dev/null
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        echo "passed $name" >"$STATUS/$id"
+        say "ok      $name ($((SECONDS - s))s)"
+    else
+        echo "failed $name" >"$STATUS/$id"
+        say "FAILED  $name ($((SECONDS - s))s, exit $rc) - end of .cache/logs/$id.log:" \
+            "$(tail -n 40 "$LOGS/$id.log" | sed 's/^/    | /')"
+    fi
+}
+
+# skip NAME REASON: a step that cannot run yet (shown, not counted).
+skip() {
+    if [ -n "$ONLY" ] && ! [[ $1 =~ $ONLY ]]; then return 0; fi
+    echo "skipped $1: $2" >"$STATUS/${1//[^A-Za-z0-9.-]/_}"
+    say "skip    $1 ($2)"
+}
+
+# say LINE...: print lines as one block (the two lanes write to the same terminal).
+say() { flock "$RUN/.say" printf '%s\n' "$@"; }
+
+summary() {
+    local passed failed
+    passed=$(cat "$STATUS"/* 2>/dev/null | grep -c '^passed')
+    failed=$(cat "$STATUS"/* 2>/dev/null | grep -c '^failed')
+    grep -h '^skipped' "$STATUS"/* 2>/dev/null
+    [ "$failed" -eq 0 ] || { echo "failed steps:"; grep -h '^failed' "$STATUS"/* | sed 's/^failed /  - /'; }
+    echo "total $((SECONDS - T0))s (logs: .cache/logs/)"
+    echo "ci: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: interpreters, venvs, ansible-test's pip bootstrap, shellcheck. Failures here are fatal
+# but still end with the summary line.
+setup() {
+    setup_pybin
+    local py
+    for py in $CORE_PYS; do ensure_venv "$py" || return 1; done
+    for py in $CORE_PYS; do seed_get_pip "$(venv_dir "$py")" || return 1; done
+    # the collection has shell scripts: without shellcheck, ansible-test's shellcheck test passes silently
+    if ! command -v shellcheck >/dev/null; then
+        install_shellcheck || { log "shellcheck missing and apt-get install failed"; return 1; }
+    fi
+}
+
+install_shellcheck() {
+    command -v apt-get >/dev/null || return 1
+    local sudo=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q shellcheck ||
+        { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q shellcheck; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# One ansible-core line: sanity (compile/import on every supported target Python found),
+# units and integration on the controller Python of that line, in its own staged copy.
+core_leg() {
+    local py=$1 venv coll core
+    venv=$(venv_dir "$py")
+    core=$("$venv/bin/python" -c 'from ansible.release import __version__ as v; print(v)')
+    coll=$(stage "$RUN/leg-$py") || { echo "failed staging py$py" >"$STATUS/stage-$py"; return; }
+    step "sanity core $core py$py" ansible_test "$venv" "$coll" sanity --venv
+    step "units core $core py$py" ansible_test "$venv" "$coll" units --venv --python "$py"
+    step "integration core $core py$py" integration "$venv" "$coll" "$py"
+}
+
+# ansible_test VENV COLL ARGS...: ansible-test of VENV's core, run in the staged collection COLL.
+ansible_test() {
+    local venv=$1 coll=$2
+    shift 2
+    (cd "$coll" && PATH="$venv/bin:$PATH" VIRTUAL_ENV=$venv TMPDIR=$RUN \
+        ansible-test "$@" --color no)
+}
+
+# integration VENV COLL PYVER: start the simulator (TLS), hand its address to the targets
+# through tests/integration/integration_config.yml, run ansible-test integration, stop it.
+integration() (
+    local venv=$1 coll=$2 py=$3
+    trap sim_stop EXIT
+    sim_start "$coll/simulator" "$RUN/sim-$py" || exit 1
+    cat >"$coll/tests/integration/integration_config.yml" <<EOF
+---
+groupid_url: '$SIM_URL'
+groupid_ca_path: '$SIM_CA'
+groupid_admin_url: '$SIM_ADMIN'
+groupid_identity_store_id: 2
+groupid_username: 'GROUPID\svc_ansible'
+groupid_password: 'Demo-Passw0rd!'
+groupid_client_id: ansible-demo
+groupid_client_secret: demo-client-secret
+EOF
+    ansible_test "$venv" "$coll" integration --venv --python "$py"
+)
+
+# ---------------------------------------------------------------------------------------------
+# Everything that is not ansible-test, with the tools venv, in its own staged copy.
+tool_checks() {
+    local coll dist inst
+    coll=$(stage "$RUN/tools") || { echo "failed staging tools" >"$STATUS/stage-tools"; return; }
+    dist=$RUN/dist inst=$RUN/installed
+    export ANSIBLE_COLLECTIONS_PATH=$RUN/tools
+    cd "$coll" || return
+
+    step "action group lists every module" tools python hacking/check_action_groups.py
+    if [ -d simulator/tests ]; then
+        step "simulator tests" tools env PYTHONPATH=simulator python -m pytest -q -p no:cacheprovider simulator/tests
+    else
+        skip "simulator tests" "simulator/tests does not exist yet"
+    fi
+    step "ansible-lint (production profile)" tools ansible-lint --offline --nocolor
+    step "antsibull-docs lint-collection-docs" tools antsibull-docs lint-collection-docs --plugin-docs .
+    step "antsibull-changelog lint" tools antsibull-changelog lint
+    step "galaxy build + tarball contents" galaxy_build "$dist"
+    step "ansible-doc of every module (installed tarball)" galaxy_install_doc "$dist" "$inst"
+    step "galaxy-importer" galaxy_importer "$dist"
+    step "ansible-builder introspect" builder_introspect "$inst"
+    step "docs site build" env DOCS_BUILD_DIR="$RUN/docs" "$ROOT/hacking/docs.sh" "$coll"
+    cd "$ROOT" || return
+}
+
+galaxy_build() {
+    local dist=$1 clutter
+    rm -rf "$dist"
+    tools ansible-galaxy collection build --force --output-path "$dist" . || return 1
+    tar -tzf "$dist"/*.tar.gz >"$dist/contents.txt" || return 1
+    clutter=$(grep -E '^(tests/output|simulator|\.ci|benchmarks|hacking|\.cache|\.venv|build|dist|\.hypothesis|tests/integration/integration_config\.yml|tests/integration/inventory)(/|$)' "$dist/contents.txt")
+    if [ -n "$clutter" ]; then
+        echo "the tarball contains files that belong in galaxy.yml build_ignore:"
+        echo "$clutter"
+        return 1
+    fi
+    echo "$(wc -l <"$dist/contents.txt") entries, no clutter"
+}
+
+# galaxy_install_doc DIST INST: install the tarball into INST; ansible-doc of each module from there
+galaxy_install_doc() {
+    local dist=$1 inst=$2 src=$PWD m rc=0
+    rm -rf "$inst"
+    (
+        export ANSIBLE_COLLECTIONS_PATH=$inst
+        cd "$RUN" || exit 1   # not inside a collection: only INST may provide groupid.groupid
+        tools ansible-galaxy collection install --force -p "$inst" "$dist"/*.tar.gz || exit 1
+        for m in "$inst/ansible_collections/$NS/$NAME"/plugins/modules/*.py; do
+            m=$(basename "$m" .py)
+            if tools ansible-doc -t module "$NS.$NAME.$m" >"$RUN/doc-$m.txt" && [ -s "$RUN/doc-$m.txt" ]; then
+                echo "ansible-doc $NS.$NAME.$m: $(wc -l <"$RUN/doc-$m.txt") lines"
+            else
+                echo "ansible-doc $NS.$NAME.$m: FAILED"
+                rc=1
+            fi
+        done
+        # every module of the source tree made it into the tarball
+        for m in "$src"/plugins/modules/*.py; do
+            m=plugins/modules/$(basename "$m")
+            [ -f "$inst/ansible_collections/$NS/$NAME/$m" ] || { echo "$m is missing from the tarball"; rc=1; }
+        done
+        exit $rc
+    )
+}
+
+galaxy_importer() {
+    (cd "$RUN" && tools python -m galaxy_importer.main "$1"/*.tar.gz)
+}
+
+# the installed collection must declare requests through meta/execution-environment.yml
+builder_introspect() {
+    local out
+    out=$(tools ansible-builder introspect --sanitize "$1") || return 1
+    echo "$out"
+    grep -Eq "^ *- '?requests .*# from collection $NS\\.$NAME" <<<"$out" ||
+        { echo "requests from groupid.groupid is missing in the introspection"; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+main() {
+    cd "$ROOT" || exit 1
+    log "make test: logs in .cache/logs/, $JOBS lane(s)"
+    local s=$SECONDS
+    if ! setup >"$LOGS/setup.log" 2>&1 </dev/null; then
+        echo "failed set-up" >"$STATUS/setup"
+        log "FAILED  set-up - end of .cache/logs/setup.log:"
+        tail -n 40 "$LOGS/setup.log" | sed 's/^/    | /' >&2
+        summary
+        exit 1
+    fi
+    setup_pybin   # PATH change of the set-up subshell does not reach us
+    log "set-up done ($((SECONDS - s))s): $(for py in $CORE_PYS; do "$(venv_dir "$py")/bin/ansible" --version | head -1 | sed 's/.*\[core /core /; s/\]//'; done | paste -sd' ')"
+
+    local py others=
+    for py in $CORE_PYS; do [ "$py" = "$TOOLS_PY" ] || others+=" $py"; done
+    if [ "$JOBS" -ge 2 ]; then
+        # lane 1: the older core lines; lane 2: the newest line (the tools venv), then the tool checks
+        (for py in $others; do core_leg "$py"; done) &
+        local lane1=$!
+        core_leg "$TOOLS_PY"
+        tool_checks
+        wait "$lane1"
+    else
+        for py in $others $TOOLS_PY; do core_leg "$py"; done
+        tool_checks
+    fi
+    summary
+}
+
+main "$@"
