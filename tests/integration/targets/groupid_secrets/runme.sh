@@ -9,7 +9,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 ANSIBLE_ROLES_PATH=.. ansible-playbook -i "${INVENTORY_PATH}" -e "@${config}" -e "secrets_out=${out}" \
-    --diff -vvvv playbook.yml >"${out}/stdout" 2>"${out}/stderr"
+    --diff -vvvv playbook.yml >"${out}/stdout" 2>"${out}/stderr" || { tail -n 40 "${out}/stdout" "${out}/stderr" >&2; exit 1; }
 
 secret() {  # secret NAME: the value of NAME in the integration config (a plain "name: value" line)
     python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "${config}" "$1"
