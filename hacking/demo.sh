@@ -26,7 +26,7 @@ sim_start "$ROOT/simulator" "$CACHE/demo-simulator" || die "the simulator did no
 export ANSIBLE_COLLECTIONS_PATH=$colls
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_CALLBACK_RESULT_FORMAT=yaml
 [ -t 1 ] && unset ANSIBLE_NOCOLOR   # colour on a terminal
-export ANSIBLE_RETRY_FILES_ENABLED=False
+export ANSIBLE_RETRY_FILES_ENABLED=False ANSIBLE_INVENTORY_UNPARSED_WARNING=False
 export GROUPID_URL=$SIM_URL GROUPID_CA_PATH=$SIM_CA GROUPID_IDENTITY_STORE_ID=2
 export GROUPID_USERNAME='GROUPID\svc_ansible' GROUPID_PASSWORD='Demo-Passw0rd!'
 export GROUPID_CLIENT_ID=ansible-demo GROUPID_CLIENT_SECRET=demo-client-secret
@@ -63,4 +63,5 @@ for mark in marks:
     for r in chunk:
         print('    %-6s %s' % (r.get('method'), r.get('path')))
     start = int(end)
+print('\nrun 3 sent %s.' % ('no PATCH: nothing was written' if patches == 0 else '%d PATCH: NOT idempotent' % patches))
 PY

@@ -13,6 +13,7 @@
 NS=groupid NAME=groupid
 CORE_PYS="3.11 3.12 3.13"   # one controller Python per ansible-core line (pins: requirements-dev.txt)
 TOOLS_PY=3.13               # its venv also holds every tool of requirements-dev.txt
+FLOOR_PY=3.9                # oldest target Python of the modules (tests/config.yml python_requires)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=$ROOT/.cache

@@ -7,7 +7,8 @@
 # Last line: "ci: N passed, M failed"; exit status non-zero when a step failed.
 #
 # Environment: JOBS=1 runs everything in sequence (default 2: two lanes on 2 cores);
-# KEEP=1 keeps the run's temporary directory; ONLY="regex" runs only the matching steps.
+# KEEP=1 keeps the run's temporary directory; ONLY="regex" runs only the matching steps;
+# TARGETS="a b" limits the integration tests to these targets.
 set -uo pipefail
 # shellcheck source=hacking/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -90,7 +91,8 @@ install_shellcheck() {
 
 # ---------------------------------------------------------------------------------------------
 # One ansible-core line: sanity (compile/import on every supported target Python found),
-# units and integration on the controller Python of that line, in its own staged copy.
+# units and integration on the controller Python of that line (units also on the oldest target
+# Python for the oldest line), in its own staged copy.
 core_leg() {
     local py=$1 venv coll core
     venv=$(venv_dir "$py")
@@ -98,6 +100,9 @@ core_leg() {
     coll=$(stage "$RUN/leg-$py") || { echo "failed staging py$py" >"$STATUS/stage-$py"; return; }
     step "sanity core $core py$py" ansible_test "$venv" "$coll" sanity --venv
     step "units core $core py$py" ansible_test "$venv" "$coll" units --venv --python "$py"
+    if [ "$py" = "${CORE_PYS%% *}" ]; then   # oldest core line: also the modules' oldest target Python
+        step "units core $core py$FLOOR_PY" ansible_test "$venv" "$coll" units --venv --python "$FLOOR_PY"
+    fi
     step "integration core $core py$py" integration "$venv" "$coll" "$py"
 }
 
@@ -126,7 +131,8 @@ groupid_password: 'Demo-Passw0rd!'
 groupid_client_id: ansible-demo
 groupid_client_secret: demo-client-secret
 EOF
-    ansible_test "$venv" "$coll" integration --venv --python "$py"
+    # shellcheck disable=SC2086  # TARGETS: a space-separated list of targets (default: all)
+    ansible_test "$venv" "$coll" integration --venv --python "$py" ${TARGETS:-}
 )
 
 # ---------------------------------------------------------------------------------------------
