@@ -340,7 +340,8 @@ def start_simulator(seed, host='127.0.0.1', port=0, tls=False, cert_dir=None, st
         # The handshake happens in the handler thread, so a slow or broken client never blocks accept().
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         scheme = 'https'
-    thread = threading.Thread(target=server.serve_forever, name='groupid-simulator', daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05}, name='groupid-simulator',
+                              daemon=True)
     thread.start()
     url = '%s://%s:%d' % (scheme, host, server.server_address[1])
     return Simulator(server, thread, url, ca_path)
