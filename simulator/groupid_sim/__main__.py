@@ -10,14 +10,13 @@ import sys
 import tempfile
 import threading
 
-from .server import start_simulator
-
-DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'seed.yml')
+from .server import DEFAULT_SEED, start_simulator
 
 
 def write_atomically(path, data):
+    """Write JSON to ``path`` through a temporary file in the same folder and os.replace."""
     directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.ready-')
+    handle, temp = tempfile.mkstemp(dir=directory, prefix='.ready-', suffix='.tmp')
     with os.fdopen(handle, 'w', encoding='utf-8') as out:
         json.dump(data, out)
     os.replace(temp, path)
@@ -31,12 +30,12 @@ def main(argv=None):
     parser.add_argument('--state-file', help='persist the state here (atomic writes); loaded at start if present')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a generated CA')
     parser.add_argument('--cert-dir', help='where --tls writes ca.pem and server.pem (default: a temporary folder)')
-    parser.add_argument('--token-lifetime', type=int, help='token lifetime in seconds (default: the seed, or 1200)')
+    parser.add_argument('--token-lifetime', type=int, metavar='SECONDS', help='token lifetime in seconds (default: the seed, or 1200)')
     parser.add_argument('--ready-file', help='write {url, ca_path, pid, admin_url} as JSON here when ready')
     parser.add_argument('--quiet', action='store_true', help='no access log on stderr')
     options = parser.parse_args(argv)
-    if options.host not in ('127.0.0.1', 'localhost', '::1'):
-        parser.error('--host must be a loopback address')
+    if options.host not in ('127.0.0.1', 'localhost'):
+        parser.error('--host must be a loopback address (127.0.0.1 or localhost)')
 
     sim = start_simulator(options.seed, host=options.host, port=options.port, tls=options.tls,
                           cert_dir=options.cert_dir, state_file=options.state_file,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import ssl
 import threading
@@ -20,7 +21,15 @@ TOKEN_PATH = '/groupidsecurityservice/connect/token'
 CONTACTS = re.compile(r'^/GroupIDDataService/api/IdentityStores/([^/]+)/Contacts(?:/([^/]+))?/?$', re.IGNORECASE)
 ADMIN = '/_simulator'
 REDACTED = '********'
+SECRET_KEYS = frozenset(('password', 'client_secret', 'access_token', 'refresh_token', 'authorization'))
 MALFORMED = b'{"name": null, "type": 0, "status": 0, "message": null, "details": [{"name": "'
+DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'seed.yml')
+IIS_403 = ('403 - Forbidden: Access is denied. You do not have permission to view this directory or page using the'
+           ' credentials that you supplied (IIS IP address and domain restrictions).')
+# Methods the routes accept; anything else on a known path is 405 (before authentication, like ASP.NET routing).
+TOKEN_METHODS = ('POST',)
+ONE_CONTACT_METHODS = ('GET', 'DELETE')
+CONTACTS_METHODS = ('GET', 'PATCH', 'POST', 'DELETE')
 
 
 class Respond(Exception):
@@ -51,6 +60,10 @@ class SimServer(ThreadingHTTPServer):
         if not self.quiet:
             super().handle_error(request, client_address)
 
+    def clear_log(self):
+        with self.log_lock:
+            self.log.clear()
+
 
 def _json_body(raw):
     if not raw.strip():
@@ -61,14 +74,35 @@ def _json_body(raw):
         raise Respond(400, {'message': 'The request body is not valid JSON: %s' % exc}) from exc
 
 
+def redact(value):
+    """A copy of a logged body or query without any secret (by key, at any depth)."""
+    if isinstance(value, dict):
+        return dict((k, REDACTED if str(k).lower() in SECRET_KEYS else redact(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def _redacted_query(query):
+    if not query:
+        return query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(k.lower() in SECRET_KEYS for k, _v in pairs):
+        return query
+    return '&'.join('%s=%s' % (k, REDACTED if k.lower() in SECRET_KEYS else v) for k, v in pairs)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'GroupIDSimulator/1.0'
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        """Access log without query strings or bodies (never a secret); silenced by --quiet."""
-        if not self.server.quiet:
-            super().log_message('%s %s -> %s', self.command, urlsplit(self.path).path, args[1] if len(args) > 1 else '')
+        """Access log: method, path without query, status; never a body, header or token. Silenced by --quiet."""
+        if self.server.quiet:
+            return
+        path = urlsplit(getattr(self, 'path', '') or '').path
+        status = args[1] if format.startswith('"%s" %s') and len(args) > 1 else (args[0] if args else '')
+        super().log_message('%s %s -> %s', getattr(self, 'command', None) or '-', path, status)
 
     def do_GET(self):
         self.dispatch()
@@ -85,14 +119,22 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self.dispatch()
 
+    def do_HEAD(self):
+        self.dispatch()
+
+    def do_OPTIONS(self):
+        self.dispatch()
+
     # -- plumbing ----------------------------------------------------------------------------------------
     def send(self, status, body=None, headers=None, raw=None):
         payload = raw if raw is not None else (b'' if body is None else json.dumps(body).encode('utf-8'))
         self.send_response(status)
-        if payload or raw is not None:
+        if payload:
             self.send_header('Content-Type', 'application/json; charset=utf-8')
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        if self.command == 'HEAD':
+            payload = b''
         self.send_header('Content-Length', str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -105,11 +147,34 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def read_body(self):
+        if 'chunked' in (self.headers.get('Transfer-Encoding') or '').lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            data = b''.join(chunks)
+        else:
+            length = int(self.headers.get('Content-Length') or 0)
+            if length < 0:
+                raise ValueError('negative Content-Length')
+            data = self.rfile.read(length) if length else b''
+        return data.decode('utf-8', errors='replace')
+
     def dispatch(self):
         parts = urlsplit(self.path)
-        length = int(self.headers.get('Content-Length') or 0)
-        raw = self.rfile.read(length).decode('utf-8', errors='replace') if length else ''
-        if parts.path.startswith(ADMIN):
+        try:
+            raw = self.read_body()
+        except ValueError:
+            self.close_connection = True
+            self.send(400, {'message': 'Invalid Content-Length or chunked body.'})
+            return
+        if parts.path == ADMIN or parts.path.startswith(ADMIN + '/'):
             try:
                 status, body = self.admin(parts.path[len(ADMIN):], raw)
             except Respond as answer:
@@ -124,20 +189,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send(answer.status, answer.body, answer.headers)
 
     def record(self, parts, raw):
-        if parts.path.lower() == TOKEN_PATH:
-            body = dict(parse_qsl(raw, keep_blank_values=True))
-            for key in list(body):
-                if key.lower() in ('password', 'client_secret'):
-                    body[key] = REDACTED
+        """A request log entry (secrets replaced by ********, the bearer token never kept)."""
+        content_type = (self.headers.get('Content-Type') or '').lower()
+        if parts.path.lower().rstrip('/') == TOKEN_PATH or 'x-www-form-urlencoded' in content_type:
+            body = redact(dict(parse_qsl(raw, keep_blank_values=True)))
         else:
             try:
-                body = json.loads(raw) if raw.strip() else None
+                body = redact(json.loads(raw)) if raw.strip() else None
             except ValueError:
                 body = raw[:500]
         authorization = self.headers.get('Authorization') or ''
         entry = {'seq': next(self.server.seq), 'time': time.time(), 'method': self.command, 'path': parts.path,
-                 'query': parts.query, 'body': body, 'bearer': authorization.lower().startswith('bearer '),
-                 'status': None}
+                 'query': _redacted_query(parts.query), 'body': body,
+                 'bearer': authorization.strip().lower().startswith('bearer '), 'status': None}
         with self.server.log_lock:
             self.server.log.append(entry)
         return entry
@@ -154,10 +218,9 @@ class Handler(BaseHTTPRequestHandler):
             headers = {}
             if fault.get('retry_after') is not None:
                 headers['Retry-After'] = str(fault['retry_after'])
-            body = {'message': fault.get('message') or 'Injected HTTP %d' % fault['status']}
-            if fault['status'] == 403:
-                body = {'message': '403 - Forbidden: Access is denied. The IP address of the client is not allowed.'}
-            raise Respond(fault['status'], body, headers)
+            message = fault.get('message') or (IIS_403 if fault['status'] == 403 else
+                                               'Injected HTTP %d by the simulator.' % fault['status'])
+            raise Respond(fault['status'], {'message': message}, headers)
         drop = by_kind.get('drop')
         if drop and drop.get('when', 'before') == 'before':
             self.drop()
@@ -166,34 +229,44 @@ class Handler(BaseHTTPRequestHandler):
         if drop:
             self.drop()
             return
-        entry['status'] = status
         if 'malformed' in by_kind:
+            entry['status'] = 200
             self.send(200, raw=MALFORMED)
             return
+        entry['status'] = status
         self.send(status, body, headers)
 
     def route(self, method, path, raw):
         directory = self.server.directory
-        if path.lower() == TOKEN_PATH:
-            if method != 'POST':
-                raise Respond(405, {'message': 'Method not allowed'})
+        if path.lower().rstrip('/') == TOKEN_PATH:
+            if method not in TOKEN_METHODS:
+                raise Respond(405, {'message': 'Method %s is not allowed here.' % method}, {'Allow': 'POST'})
             try:
-                return 200, directory.issue_token(dict(parse_qsl(raw, keep_blank_values=True))), {}
+                return 200, directory.issue_token(dict(parse_qsl(raw, keep_blank_values=True))), {
+                    'Cache-Control': 'no-store, no-cache, max-age=0', 'Pragma': 'no-cache'}
             except SimError as exc:
-                raise Respond(exc.status, exc.message) from exc
+                raise Respond(exc.status, exc.message, {'Cache-Control': 'no-store'}) from exc
         match = CONTACTS.match(path)
         if not match:
-            raise Respond(404, {'message': 'No route for %s' % path})
+            raise Respond(404, {'message': 'No HTTP resource was found that matches the request URI %s.' % path})
+        identity = unquote(match.group(2)) if match.group(2) else None
+        allowed = ONE_CONTACT_METHODS if identity is not None else CONTACTS_METHODS
+        if method not in allowed:
+            raise Respond(405, {'message': 'Method %s is not allowed here.' % method}, {'Allow': ', '.join(allowed)})
+        authorization = (self.headers.get('Authorization') or '').strip()
+        token = authorization[7:].strip() if authorization.lower().startswith('bearer ') else None
+        info, challenge = directory.check_token(token)
+        if challenge:
+            raise Respond(401, None, {'WWW-Authenticate': challenge})
         try:
             store_id = int(match.group(1))
         except ValueError as exc:
-            raise Respond(404, {'message': 'Identity store %r was not found.' % match.group(1)}) from exc
-        authorization = self.headers.get('Authorization') or ''
-        token = authorization[7:].strip() if authorization.lower().startswith('bearer ') else None
-        challenge = directory.check_token(token, store_id)
-        if challenge:
-            raise Respond(401, None, {'WWW-Authenticate': challenge})
-        identity = unquote(match.group(2)) if match.group(2) else None
+            raise Respond(404, {'message': 'Identity store %s was not found.' % json.dumps(match.group(1))}) from exc
+        if not directory.has_store(store_id):
+            raise Respond(404, {'message': 'Identity store %s was not found.' % store_id})
+        if info['store'] != store_id:
+            raise Respond(401, None, {'WWW-Authenticate': 'Bearer error="invalid_token", error_description='
+                                                          '"The token was issued for another identity store"'})
         try:
             return self.contacts(method, store_id, identity, raw)
         except SimError as exc:
@@ -201,105 +274,116 @@ class Handler(BaseHTTPRequestHandler):
 
     def contacts(self, method, store_id, identity, raw):
         directory = self.server.directory
-        directory.store(store_id)
         body = _json_body(raw)
         if method == 'GET' and identity is not None:
             if body is None:
                 body = []
             if not isinstance(body, list) or not all(isinstance(n, str) for n in body):
                 raise Respond(400, {'message': 'The body must be a JSON array of attribute names.'})
-            return 200, directory.require(store_id, identity).to_api(store_id, body), {}
+            return 200, directory.read(store_id, identity, body), {}
+        if method == 'DELETE' and identity is not None:
+            return 200, directory.delete(store_id, identity), {}
         if method == 'GET':
             request = lower_keys(body)
             identities = request.get('useridentities')
             attributes = request.get('attributestoload') or []
-            if not isinstance(identities, list) or not isinstance(attributes, list):
-                raise Respond(400, {'message': 'userIdentities and attributesToLoad must be arrays.'})
-            found = [directory.find(store_id, i) for i in identities]
-            return 200, [c.to_api(store_id, attributes) for c in found if c is not None], {}
-        if method == 'PATCH' and identity is None:
-            request = lower_keys(body)
-            update = lower_keys(request.get('attributestoupdate'))
-            collection = update.get('attributescollection')
-            if not request.get('objectidentity') or not isinstance(collection, dict):
-                raise Respond(400, {'message': 'objectIdentity and attributesToUpdate.AttributesCollection are required.'})
-            taken = self.server.faults.take('PATCH', self.path, ('attribute_failure', 'approval'))
-            failures = {}
-            approval = False
-            for fault in taken:
-                if fault['kind'] == 'approval':
-                    approval = True
-                else:
-                    for name in fault.get('attributes', []):
-                        failures[name.lower()] = (fault.get('status', 2), fault.get('message') or 'Injected failure')
-            return 200, directory.update(store_id, request['objectidentity'], collection, failures, approval), {}
-        if method == 'POST' and identity is None:
+            if not isinstance(identities, list) or not isinstance(attributes, list) or \
+                    not all(isinstance(n, str) for n in attributes):
+                raise Respond(400, {'message': 'The body must be {"userIdentities": [...], "attributesToLoad": [...]}.'})
+            return 200, directory.read_many(store_id, identities, attributes), {}
+        if method == 'PATCH':
+            return 200, self.update(store_id, body), {}
+        if method == 'POST':
             request = lower_keys(body)
             attributes = lower_keys(request.get('attributes'))
             return 200, directory.create(store_id, request.get('container'), attributes.get('attributescollection')), {}
-        if method == 'DELETE' and identity is not None:
-            return 200, directory.delete(store_id, identity), {}
-        if method == 'DELETE':
-            if not isinstance(body, list):
-                raise Respond(400, {'message': 'The body must be a JSON array of identities.'})
-            return 200, directory.delete_many(store_id, body), {}
-        raise Respond(405, {'message': 'Method %s is not allowed here.' % method})
+        if not isinstance(body, list):
+            raise Respond(400, {'message': 'The body must be a JSON array of identities.'})
+        return 200, directory.delete_many(store_id, body), {}
+
+    def update(self, store_id, body):
+        request = lower_keys(body)
+        update = lower_keys(request.get('attributestoupdate'))
+        collection = update.get('attributescollection')
+        identity = request.get('objectidentity')
+        if not isinstance(identity, str) or not identity.strip() or not isinstance(collection, dict):
+            raise Respond(400, {'message': 'objectIdentity and attributesToUpdate.AttributesCollection are required.'})
+        self.server.directory.require(store_id, identity)
+        failures = {}
+        approval = False
+        for fault in self.server.faults.take('PATCH', self.path, ('attribute_failure', 'approval')):
+            if fault['kind'] == 'approval':
+                approval = True
+            else:
+                for name in fault.get('attributes') or []:
+                    failures[str(name).lower()] = (fault.get('status', 2), fault.get('message') or 'Injected failure')
+        return self.server.directory.update(store_id, identity, collection, failures, approval)
 
     # -- admin ---------------------------------------------------------------------------------------------------
     def admin(self, path, raw):
+        """The admin interface (no auth, not logged). Returns (status, body)."""
         method = self.command
         server = self.server
         directory = server.directory
-        if path == '/state' and method == 'GET':
-            with directory.lock:
-                stores = dict((str(sid), [c.to_admin() for c in contacts.values()])
-                              for sid, contacts in directory.stores.items())
-                return 200, {'identity_stores': stores, 'pending_approvals': list(directory.pending_approvals)}
-        if path.startswith('/contacts/') and method == 'GET':
+        path = path.rstrip('/') or '/'
+        routes = {'/state': ('GET',), '/reset': ('POST',), '/requests': ('GET', 'DELETE'), '/config': ('GET', 'POST'),
+                  '/faults': ('GET', 'POST', 'DELETE')}
+        if path.startswith('/contacts/'):
+            if method != 'GET':
+                return 405, {'message': 'GET only'}
             store, _sep, identity = path[len('/contacts/'):].partition('/')
             try:
-                contact = directory.find(int(store), unquote(identity))
-            except (ValueError, SimError):
+                contact = directory.admin_contact(int(store), unquote(identity))
+            except ValueError:
                 contact = None
             if contact is None:
-                return 404, {'message': 'not found'}
-            return 200, contact.to_admin()
-        if path == '/reset' and method == 'POST':
+                return 404, {'message': 'No contact %s in identity store %s.' % (json.dumps(unquote(identity)), store)}
+            return 200, contact
+        if path not in routes:
+            return 404, {'message': 'Unknown admin call %s %s.' % (method, path)}
+        if method not in routes[path]:
+            return 405, {'message': '%s allows %s.' % (path, ', '.join(routes[path]))}
+        if path == '/state':
+            return 200, directory.admin_state()
+        if path == '/reset':
             directory.reset()
             server.faults.clear()
-            with server.log_lock:
-                server.log.clear()
+            server.clear_log()
             return 200, {'reset': True}
         if path == '/requests':
-            with server.log_lock:
-                if method == 'DELETE':
-                    server.log.clear()
-                    return 200, {'cleared': True}
-                return 200, {'requests': [dict(e) for e in server.log]}
-        if path == '/config' and method == 'POST':
-            config = _json_body(raw) or {}
-            if 'token_lifetime' in config:
-                directory.token_lifetime = int(config['token_lifetime'])
-            return 200, {'token_lifetime': directory.token_lifetime}
-        if path == '/faults':
-            if method == 'GET':
-                return 200, {'faults': server.faults.list()}
             if method == 'DELETE':
-                server.faults.clear()
+                server.clear_log()
                 return 200, {'cleared': True}
-            if method == 'POST':
-                fault = _json_body(raw)
-                if isinstance(fault, dict) and fault.get('kind') == 'expire_tokens':
-                    return 200, {'expired': directory.expire_tokens()}
-                try:
-                    return 200, {'id': server.faults.add(fault)}
-                except FaultError as exc:
-                    return 400, {'message': str(exc)}
-        return 404, {'message': 'unknown admin call %s %s' % (method, path)}
+            with server.log_lock:
+                return 200, {'requests': [dict(e) for e in server.log]}
+        if path == '/config':
+            config = lower_keys(_json_body(raw)) if method == 'POST' else {}
+            if 'token_lifetime' in config:
+                lifetime = config['token_lifetime']
+                if isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime < 1:
+                    return 400, {'message': 'token_lifetime must be a positive integer (seconds).'}
+                directory.set_token_lifetime(lifetime)
+            return 200, {'token_lifetime': directory.token_lifetime}
+        return self.admin_faults(method, raw)
+
+    def admin_faults(self, method, raw):
+        server = self.server
+        if method == 'GET':
+            return 200, {'faults': server.faults.list()}
+        if method == 'DELETE':
+            server.faults.clear()
+            return 200, {'cleared': True}
+        fault = _json_body(raw)
+        if isinstance(fault, dict) and fault.get('kind') == 'expire_tokens':
+            return 200, {'expired': server.directory.expire_tokens()}
+        try:
+            return 200, {'id': server.faults.add(fault)}
+        except FaultError as exc:
+            return 400, {'message': str(exc)}
 
 
 class Simulator:
-    """A running simulator (for tests and the command line)."""
+    """A running simulator (for tests and the command line): ``url``, ``ca_path``, ``state``, ``stop()``."""
 
     def __init__(self, server, thread, url, ca_path):
         self.server = server
@@ -309,8 +393,15 @@ class Simulator:
         self.admin_url = url + ADMIN
 
     @property
-    def directory(self):
+    def state(self):
+        """The Directory (store, tokens, pending approvals)."""
         return self.server.directory
+
+    directory = state
+
+    @property
+    def faults(self):
+        return self.server.faults
 
     @property
     def requests(self):
@@ -322,15 +413,23 @@ class Simulator:
         self.server.server_close()
         self.thread.join(5)
 
+    def __enter__(self):
+        return self
 
-def start_simulator(seed, host='127.0.0.1', port=0, tls=False, cert_dir=None, state_file=None, token_lifetime=None,
-                    quiet=True):
-    """Start a simulator in a background thread; ``seed`` is a path or a dict."""
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def start_simulator(seed=None, host='127.0.0.1', port=0, tls=False, cert_dir=None, state_file=None,
+                    token_lifetime=None, quiet=True):
+    """Start a simulator in a background thread; ``seed`` is a path (YAML or JSON), a dict, or None (seed.yml)."""
+    if host not in ('127.0.0.1', 'localhost'):
+        raise ValueError('the simulator binds the loopback address 127.0.0.1 only')
     if isinstance(seed, dict):
         directory = Directory(seed, state_file=state_file, token_lifetime=token_lifetime)
     else:
-        directory = Directory.from_file(seed, state_file=state_file, token_lifetime=token_lifetime)
-    server = SimServer((host, port), directory, quiet=quiet)
+        directory = Directory.from_file(seed or DEFAULT_SEED, state_file=state_file, token_lifetime=token_lifetime)
+    server = SimServer(('127.0.0.1', port), directory, quiet=quiet)
     ca_path = None
     scheme = 'http'
     if tls:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -116,7 +117,35 @@ def guid_key(identity):
 # -- request helpers ------------------------------------------------------------------------------------
 
 def lower_keys(obj):
+    """The keys of a JSON object in lower case (request keys are case-insensitive); {} for anything else."""
     return dict((str(k).lower(), v) for k, v in obj.items()) if isinstance(obj, dict) else {}
+
+
+def text_value(value):
+    """An attribute value as the server stores it: a string (JSON numbers and booleans too), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def parse_action(action):
+    """The action code as an int (a JSON number or a string of digits), or None when it is no action code."""
+    if isinstance(action, bool):
+        return None
+    if isinstance(action, int):
+        return action
+    if isinstance(action, str) and action.strip().isdigit():
+        return int(action.strip())
+    return None
+
+
+def token_key(token):
+    """Tokens are kept (and persisted) only as their SHA-256, never in clear."""
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
 def value_entry(value):
@@ -142,7 +171,7 @@ class Contact:
         for name, values in (attributes or {}).items():
             if not isinstance(values, list):
                 values = [values]
-            self.attributes[name] = [str(v) for v in values if v is not None and v != '']
+            self.attributes[name] = [text_value(v) for v in values if v is not None and v != '']
         cn = self.get('CN')
         if not cn:
             raise ValueError('contact %s has no CN' % object_id)
@@ -171,8 +200,12 @@ class Contact:
         return list(self.attributes[key]) if key else []
 
     def set_values(self, name, values):
+        """Set an attribute; the first spelling stored is kept; an attribute without values is gone."""
         key = self.key_of(name) or name
-        self.attributes[key] = list(values)
+        if values:
+            self.attributes[key] = list(values)
+        else:
+            self.attributes.pop(key, None)
 
     def to_admin(self):
         return {'object_id': self.object_id, 'dn': self.dn, 'container': self.container,
@@ -211,119 +244,181 @@ class Directory:
 
     def __init__(self, seed, state_file=None, token_lifetime=None):
         self.lock = threading.RLock()
-        self.seed = seed
+        self.seed = seed or {}
         self.state_file = state_file
-        self.token_lifetime = int(token_lifetime or seed.get('token_lifetime', 1200))
-        self.clients = dict((c['client_id'], c['client_secret']) for c in seed.get('clients', []))
-        self.users = dict((u['username'].lower(), u['password']) for u in seed.get('users', []))
-        self.tokens = {}             # token -> {store, expires}
+        self.token_lifetime = int(token_lifetime or self.seed.get('token_lifetime') or 1200)
+        self.clients = dict((str(c['client_id']), str(c['client_secret'])) for c in self.seed.get('clients') or [])
+        self.users = dict((str(u['username']).lower(), str(u['password'])) for u in self.seed.get('users') or [])
+        self.tokens = {}             # SHA-256 of the token -> {store, expires}
         self.pending_approvals = []
         self.stores = {}
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding='utf-8') as handle:
-                self._load(json.load(handle))
+                saved = json.load(handle)
+            self._load(saved)
+            self.tokens = dict((k, dict(v)) for k, v in (saved.get('tokens') or {}).items())
         else:
-            self._load(seed)
+            self._load(self.seed)
 
     @classmethod
     def from_file(cls, path, **kwargs):
         with open(path, encoding='utf-8') as handle:
-            seed = yaml.safe_load(handle)
+            seed = yaml.safe_load(handle)     # JSON is YAML too
         return cls(seed, **kwargs)
 
     def _load(self, data):
         self.stores = {}
-        for store in data.get('identity_stores', []):
-            contacts = [Contact(c['object_id'].lower(), c['container'], c.get('attributes'))
-                        for c in store.get('contacts', [])]
+        for store in data.get('identity_stores') or []:
+            contacts = [Contact(str(c['object_id']).lower(), c['container'], c.get('attributes'))
+                        for c in store.get('contacts') or []]
             self.stores[int(store['id'])] = dict((c.object_id, c) for c in contacts)
-        self.pending_approvals = list(data.get('pending_approvals', []))
+        self.pending_approvals = list(data.get('pending_approvals') or [])
 
     def snapshot(self):
-        return {'identity_stores': [{'id': sid, 'contacts': [c.to_admin() for c in contacts.values()]}
-                                    for sid, contacts in self.stores.items()],
-                'pending_approvals': self.pending_approvals}
+        """The persisted form (the seed's schema plus pending approvals and token hashes)."""
+        with self.lock:
+            return {'token_lifetime': self.token_lifetime,
+                    'identity_stores': [{'id': sid, 'contacts': [c.to_admin() for c in contacts.values()]}
+                                        for sid, contacts in self.stores.items()],
+                    'pending_approvals': copy.deepcopy(self.pending_approvals),
+                    'tokens': copy.deepcopy(self.tokens)}
+
+    def admin_state(self):
+        with self.lock:
+            return {'identity_stores': dict((str(sid), [c.to_admin() for c in contacts.values()])
+                                            for sid, contacts in self.stores.items()),
+                    'pending_approvals': copy.deepcopy(self.pending_approvals)}
 
     def persist(self):
+        """Write the state file atomically (temporary file in the same folder, then os.replace)."""
         if not self.state_file:
             return
-        directory = os.path.dirname(os.path.abspath(self.state_file))
-        handle, temp = tempfile.mkstemp(dir=directory, prefix='.state-')
-        with os.fdopen(handle, 'w', encoding='utf-8') as out:
-            json.dump(self.snapshot(), out)
-        os.replace(temp, self.state_file)
+        with self.lock:
+            data = self.snapshot()
+            directory = os.path.dirname(os.path.abspath(self.state_file))
+            handle, temp = tempfile.mkstemp(dir=directory, prefix='.state-', suffix='.tmp')
+            try:
+                with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                    json.dump(data, out, indent=1)
+                os.replace(temp, self.state_file)
+            except BaseException:
+                if os.path.exists(temp):
+                    os.unlink(temp)
+                raise
 
     def reset(self):
+        """The seed state; no pending approvals. Tokens stay valid."""
         with self.lock:
             self._load(self.seed)
             self.pending_approvals = []
             self.persist()
 
+    def set_token_lifetime(self, seconds):
+        with self.lock:
+            self.token_lifetime = int(seconds)
+
     # -- tokens ------------------------------------------------------------------------------------------
     def issue_token(self, form):
+        """The password grant (reference section 1.1); SimError(400, OAuth error body) when refused."""
         form = lower_keys(form)
-        if str(form.get('grant_type', '')).lower() != 'password':
+        if str(form.get('grant_type') or '').lower() != 'password':
             raise SimError(400, {'error': 'unsupported_grant_type'})
         client_id = form.get('client_id')
         if client_id not in self.clients or self.clients[client_id] != form.get('client_secret'):
             raise SimError(400, {'error': 'invalid_client'})
-        if self.users.get(str(form.get('username', '')).lower()) != form.get('password') or form.get('password') is None:
+        password = form.get('password')
+        if password is None or self.users.get(str(form.get('username') or '').lower()) != password:
             raise SimError(400, {'error': 'invalid_grant', 'error_description': 'invalid_username_or_password'})
         try:
             store = int(form.get('identity_store_id'))
         except (TypeError, ValueError):
             store = None
-        if store not in self.stores:
-            raise SimError(400, {'error': 'invalid_grant', 'error_description': 'unknown identity store'})
-        token = secrets.token_urlsafe(32)
+        token = secrets.token_urlsafe(48)
         with self.lock:
-            self.tokens[token] = {'store': store, 'expires': time.time() + self.token_lifetime}
-        return {'access_token': token, 'refresh_token': secrets.token_urlsafe(32), 'scope': SCOPE,
-                'token_type': 'Bearer', 'expires_in': self.token_lifetime}
+            if store not in self.stores:
+                raise SimError(400, {'error': 'invalid_grant', 'error_description': 'invalid identity store'})
+            self.tokens[token_key(token)] = {'store': store, 'expires': time.time() + self.token_lifetime}
+            lifetime = self.token_lifetime
+            self.persist()
+        return {'access_token': token, 'refresh_token': secrets.token_urlsafe(48), 'scope': SCOPE,
+                'token_type': 'Bearer', 'expires_in': lifetime}
 
-    def check_token(self, token, store):
-        """None when valid, else the WWW-Authenticate header value."""
-        info = self.tokens.get(token or '')
+    def check_token(self, token):
+        """(info, None) when the token is valid, else (None, the WWW-Authenticate challenge)."""
+        with self.lock:
+            info = self.tokens.get(token_key(token)) if token else None
+            info = dict(info) if info else None
         if info is None:
-            return 'Bearer error="invalid_token"'
+            return None, 'Bearer error="invalid_token"'
         if info['expires'] <= time.time():
             stamp = time.strftime('%m/%d/%Y %H:%M:%S', time.gmtime(info['expires']))
-            return 'Bearer error="invalid_token", error_description="The token expired at \'%s\'"' % stamp
-        if info['store'] != store:
-            return 'Bearer error="invalid_token", error_description="The token is for another identity store"'
-        return None
+            return None, 'Bearer error="invalid_token", error_description="The token expired at \'%s\'"' % stamp
+        return info, None
 
     def expire_tokens(self):
         with self.lock:
-            for info in self.tokens.values():
-                info['expires'] = time.time() - 1
-            return len(self.tokens)
+            now = time.time()
+            live = [info for info in self.tokens.values() if info['expires'] > now]
+            for info in live:
+                info['expires'] = now - 1
+            self.persist()
+            return len(live)
 
     # -- contacts ---------------------------------------------------------------------------------------
+    def has_store(self, store_id):
+        with self.lock:
+            return store_id in self.stores
+
     def store(self, store_id):
         if store_id not in self.stores:
             raise SimError(404, {'message': 'Identity store %s was not found.' % store_id})
         return self.stores[store_id]
 
     def find(self, store_id, identity):
-        contacts = self.store(store_id)
-        if not isinstance(identity, str) or not identity.strip():
+        """The contact of this store with a GUID (any case, braces optional) or DN (RFC 4514), or None."""
+        with self.lock:
+            contacts = self.store(store_id)
+            if not isinstance(identity, str) or not identity.strip():
+                return None
+            guid = guid_key(identity)
+            if guid:
+                return contacts.get(guid)
+            key = dn_key(identity.strip())
+            if key:
+                for contact in contacts.values():
+                    if dn_key(contact.dn) == key:
+                        return contact
             return None
-        guid = guid_key(identity)
-        if guid:
-            return contacts.get(guid)
-        key = dn_key(identity)
-        if key:
-            for contact in contacts.values():
-                if dn_key(contact.dn) == key:
-                    return contact
-        return None
 
     def require(self, store_id, identity):
         contact = self.find(store_id, identity)
         if contact is None:
-            raise SimError(404, {'message': 'Object %r was not found.' % identity})
+            raise SimError(404, {'message': 'The object %s was not found in identity store %s.' % (
+                json.dumps(identity), store_id)})
         return contact
+
+    def read(self, store_id, identity, attributes):
+        with self.lock:
+            return self.require(store_id, identity).to_api(store_id, attributes)
+
+    def read_many(self, store_id, identities, attributes):
+        """Unknown identities are left out (INFERRED); each contact once, in request order."""
+        with self.lock:
+            found, seen = [], set()
+            for identity in identities:
+                contact = self.find(store_id, identity)
+                if contact is not None and contact.object_id not in seen:
+                    seen.add(contact.object_id)
+                    found.append(contact.to_api(store_id, attributes))
+            return found
+
+    def admin_contact(self, store_id, identity):
+        with self.lock:
+            try:
+                contact = self.find(store_id, identity)
+            except SimError:
+                return None
+            return contact.to_admin() if contact else None
 
     def update(self, store_id, identity, collection, failures=None, approval=False):
         """Apply an AttributesCollection; returns the response envelope."""
@@ -333,8 +428,9 @@ class Directory:
             details = []
             if approval:
                 message = 'The request has been sent for approval.'
-                self.pending_approvals.append({'object_id': contact.object_id, 'store': store_id,
-                                               'attributes': copy.deepcopy(collection)})
+                self.pending_approvals.append({
+                    'id': len(self.pending_approvals) + 1, 'object_id': contact.object_id, 'store': store_id,
+                    'dn': contact.dn, 'time': time.time(), 'attributes': copy.deepcopy(collection)})
                 for name in collection:
                     details.append(envelope(status=3, message=message, name=name, type_=8))
                 self.persist()
@@ -345,7 +441,9 @@ class Directory:
         failed = any(d['status'] != 0 for d in details)
         return envelope(status=2 if failed else 0, details=details)
 
-    def _apply_one(self, contact, name, entries, failures):
+    @staticmethod
+    def _apply_one(contact, name, entries, failures):
+        """One attribute of an update (the reference's action table, INFERRED): a detail envelope."""
         def fail(message, status=2):
             return envelope(status=status, message=message, name=name, type_=8)
         if name.lower() in failures:
@@ -357,54 +455,67 @@ class Directory:
             return fail("Attribute '%s': a list of values is expected." % name)
         parsed = []
         for entry in entries:
+            if not isinstance(entry, dict):
+                return fail("Attribute '%s': every value must be an object with Value and Action." % name)
             entry = lower_keys(entry)
-            action = entry.get('action', 0)
+            action = parse_action(entry.get('action', 0))
             if action not in (0, 1, 2, 3):
-                return fail("Attribute '%s': unknown action %r." % (name, action))
-            value = entry.get('value')
-            parsed.append((None if value is None else str(value), action))
+                return fail("Attribute '%s': unknown action %s." % (name, json.dumps(entry.get('action'))))
+            parsed.append((text_value(entry.get('value')), action))
+        single = name.lower() in SINGLE_VALUED
         values = contact.get(name)
-        replace = [v for v, a in parsed if a in REPLACE_ACTIONS]
         if any(a in REPLACE_ACTIONS for _v, a in parsed):
             values = []
-            for value in replace:
-                if value and value not in values:
+            for value, action in parsed:
+                if action in REPLACE_ACTIONS and value and value not in values:
                     values.append(value)
-            if len(values) > 1 and name.lower() in SINGLE_VALUED:
+            if len(values) > 1 and single:
                 return fail("Attribute '%s' is single-valued; %d values were given." % (name, len(values)))
         for value, action in parsed:
             if action == ACTION_ADD and value:
-                if name.lower() in SINGLE_VALUED:
+                if single:
                     values = [value]
                 elif value not in values:
                     values.append(value)
-        removed = set(v for v, a in parsed if a == ACTION_REMOVE)
+        removed = set(v for v, a in parsed if a == ACTION_REMOVE and v)
         values = [v for v in values if v not in removed]
         contact.set_values(name, values)
         return envelope(status=0, name=name, type_=8)
 
     def create(self, store_id, container, collection):
+        """Create a contact (reference section 2.1); the envelope with the new GUID in ``data``."""
+        if collection is not None and not isinstance(collection, dict):
+            raise SimError(400, {'message': 'attributes.attributesCollection must be an object.'})
+        values = {}
+        for name, entries in (collection or {}).items():
+            if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+                raise SimError(400, {'message': "Attribute '%s': a list of values is expected." % name})
+            values[name] = []
+            for entry in entries:
+                value = text_value(lower_keys(entry).get('value'))
+                if value and value not in values[name]:
+                    values[name].append(value)
+        lowered = dict((k.lower(), v) for k, v in values.items())
+        if not isinstance(container, str) or not container.strip() or not lowered.get('cn'):
+            raise SimError(400, {'message': 'container and a CN attribute are required.'})
+        classes = set(v.lower() for v in lowered.get('objectclass', ['contact']))
+        if 'contact' not in classes or not classes <= {'top', 'person', 'organizationalperson', 'contact'}:
+            raise SimError(400, {'message': 'objectClass must be contact.'})
+        for name, given in values.items():
+            if name.lower() in SINGLE_VALUED and len(given) > 1:
+                raise SimError(400, {'message': "Attribute '%s' is single-valued; %d values were given." % (
+                    name, len(given))})
+        cn = lowered['cn'][0]
+        container = container.strip()
+        new_dn = dn_key('CN=%s,%s' % (escape_rdn(cn), container))
+        if new_dn is None or dn_key(container) is None:
+            raise SimError(400, {'message': 'The container %s is not a distinguished name.' % json.dumps(container)})
+        attributes = dict((k, v) for k, v in values.items() if k.lower() not in READ_ONLY or k.lower() == 'cn')
         with self.lock:
             contacts = self.store(store_id)
-            values = {}
-            for name, entries in (collection or {}).items():
-                if not isinstance(entries, list):
-                    raise SimError(400, {'message': "Attribute '%s': a list of values is expected." % name})
-                values[name] = [str(lower_keys(e).get('value')) for e in entries
-                                if lower_keys(e).get('value') not in (None, '')]
-            lowered = dict((k.lower(), v) for k, v in values.items())
-            if not container or not lowered.get('cn'):
-                raise SimError(400, {'message': 'container and a CN attribute are required.'})
-            if lowered.get('objectclass', ['contact']) != ['contact']:
-                raise SimError(400, {'message': 'objectClass must be contact.'})
-            cn = lowered['cn'][0]
-            new_dn = dn_key('CN=%s,%s' % (escape_rdn(cn), container))
-            if new_dn is None:
-                raise SimError(400, {'message': 'container %r is not a distinguished name.' % container})
             if any(dn_key(c.dn) == new_dn for c in contacts.values()):
-                return envelope(status=2, message='An object with the name %r already exists in %r.' % (cn, container),
-                                data=None)
-            attributes = dict((k, v) for k, v in values.items() if k.lower() not in ('objectclass', 'name'))
+                return envelope(status=2, data=None, message='An object with the name %s already exists in %s.' % (
+                    json.dumps(cn), json.dumps(container)))
             object_id = str(uuid.uuid4())
             contacts[object_id] = Contact(object_id, container, attributes)
             self.persist()
@@ -418,12 +529,14 @@ class Directory:
         return envelope()
 
     def delete_many(self, store_id, identities):
+        """One detail per identity, in request order; unknown ones get status 2 (INFERRED)."""
         details = []
         with self.lock:
+            self.store(store_id)
             for identity in identities:
                 contact = self.find(store_id, identity)
                 if contact is None:
-                    details.append(envelope(status=2, message='Object %r was not found.' % (identity,)))
+                    details.append(envelope(status=2, message='The object %s was not found.' % json.dumps(identity)))
                 else:
                     del self.stores[store_id][contact.object_id]
                     details.append(envelope())
