@@ -238,7 +238,7 @@ def test_status_fault_with_retry_after_is_not_applied(api):
 def test_status_fault_count_and_path_filter(api):
     api.fault(kind='status', status=429, count=2, path_contains='/Contacts/')
     assert api.data('GET', '', {'userIdentities': [], 'attributesToLoad': []}).status_code == 200
-    assert [api.data('GET', '/' + C1, []).status_code for _ in range(3)] == [429, 429, 200]
+    assert [api.data('GET', '/' + C1, []).status_code for _attempt in range(3)] == [429, 429, 200]
 
 
 def test_latency_fault(api):
@@ -370,7 +370,7 @@ def test_command_line_prints_url_and_writes_ready_file(tmp_path):
     try:
         url = process.stdout.readline().strip()
         assert url.startswith('https://127.0.0.1:')
-        for _ in range(50):
+        for _attempt in range(50):
             if ready.exists():
                 break
             time.sleep(0.1)
