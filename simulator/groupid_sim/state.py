@@ -26,7 +26,8 @@ SINGLE_VALUED = frozenset(a.lower() for a in (
     'targetAddress', 'homePhone', 'pager', 'ipPhone', 'manager', 'countryCode',
 ) + tuple('extensionAttribute%d' % i for i in range(1, 16)))
 
-DEFAULT_ATTRIBUTES = ('CN', 'container', 'objectClass', 'name', 'objectCategory')
+# The default set returned with every read, in the order of the published sample (reference section 2.2).
+DEFAULT_ATTRIBUTES = ('objectCategory', 'CN', 'container', 'objectClass', 'name')
 OBJECT_CATEGORY = 'CN=Person,CN=Schema,CN=Configuration,DC=groupid,DC=lab'
 SCOPE = 'directorymanager.api groupid_identity offline_access openid profile'
 
@@ -247,6 +248,7 @@ class Directory:
         self.seed = seed or {}
         self.state_file = state_file
         self.token_lifetime = int(token_lifetime or self.seed.get('token_lifetime') or 1200)
+        self.initial_token_lifetime = self.token_lifetime
         self.clients = dict((str(c['client_id']), str(c['client_secret'])) for c in self.seed.get('clients') or [])
         self.users = dict((str(u['username']).lower(), str(u['password'])) for u in self.seed.get('users') or [])
         self.tokens = {}             # SHA-256 of the token -> {store, expires}
@@ -307,9 +309,10 @@ class Directory:
                 raise
 
     def reset(self):
-        """The seed state; no pending approvals. Tokens stay valid."""
+        """The seed state and the initial token lifetime; no pending approvals. Tokens stay valid."""
         with self.lock:
             self._load(self.seed)
+            self.token_lifetime = self.initial_token_lifetime
             self.pending_approvals = []
             self.persist()
 

@@ -78,7 +78,7 @@ def test_get_contact_documented_shape(api):
     assert body['identityStoreId'] == 2 and body['objectType'] == 'contact'
     assert body['displayName'] == 'Contact1,Demo' and body['department'] is None
     collection = body['attributesBusinessObject']['attributesCollection']
-    assert list(collection) == ['displayName', 'title', 'CN', 'container', 'objectClass', 'name', 'objectCategory']
+    assert list(collection) == ['displayName', 'title', 'objectCategory', 'CN', 'container', 'objectClass', 'name']
     assert collection['title'] == [] and collection['objectCategory'] == []
     entry = collection['displayName'][0]
     assert entry == {'identityStoreId': 0, 'value': 'Contact1,Demo', 'dn': None, 'action': 0, 'attributeCollection': {},
@@ -91,7 +91,7 @@ def test_get_echoes_requested_casing_and_defaults_without_body(api):
     assert body['attributesBusinessObject']['attributesCollection']['DISPLAYNAME'][0]['value'] == 'Contact1,Demo'
     plain = api.data('GET', '/' + C1, raw=b'').json()
     assert list(plain['attributesBusinessObject']['attributesCollection']) == [
-        'CN', 'container', 'objectClass', 'name', 'objectCategory']
+        'objectCategory', 'CN', 'container', 'objectClass', 'name']
 
 
 @pytest.mark.parametrize('identity', [C1.upper(), '{%s}' % C1, 'CN=Demo Contact1,OU=API,DC=groupid,DC=lab',

@@ -108,8 +108,8 @@ def test_create_refusals_in_detail(api):
     assert create({'CN': [{'value': 'x', 'action': 0}]}, container=None).status_code == 400
     assert create({'CN': [{'value': 'x', 'action': 0}]}, container='not a dn').status_code == 400
     assert create({'CN': [{'value': '', 'action': 0}]}).status_code == 400
-    assert create({'CN': [{'value': 'x', 'action': 0}], 'mail': [{'value': 'a', 'action': 0},
-                                                                  {'value': 'b', 'action': 0}]}).status_code == 400
+    two_mails = [{'value': 'a', 'action': 0}, {'value': 'b', 'action': 0}]
+    assert create({'CN': [{'value': 'x', 'action': 0}], 'mail': two_mails}).status_code == 400
     assert api.data('POST', '', raw=b'{').status_code == 400
     assert api.data('POST', '', {'container': 'OU=API,DC=groupid,DC=lab', 'attributes': {'attributesCollection': []}}).status_code == 400
     assert len(api.admin('GET', '/state').json()['identity_stores']['2']) == 6
@@ -225,3 +225,10 @@ def test_json_seed_and_admin_details(tmp_path):
         assert requests.post(sim.admin_url + '/config', json={'token_lifetime': 'x'}, timeout=5).status_code == 400
         assert requests.get(sim.admin_url + '/config', timeout=5).json() == {'token_lifetime': 5}
         assert sim.state.token_lifetime == 5
+
+
+def test_reset_restores_the_initial_token_lifetime(api):
+    api.admin('POST', '/config', {'token_lifetime': 7})
+    assert api.token_response().json()['expires_in'] == 7
+    api.admin('POST', '/reset', {})
+    assert api.token_response().json()['expires_in'] == 1200
