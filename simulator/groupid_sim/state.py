@@ -279,8 +279,7 @@ class Directory:
     def snapshot(self):
         """The persisted form (the seed's schema plus pending approvals and token hashes)."""
         with self.lock:
-            return {'token_lifetime': self.token_lifetime,
-                    'identity_stores': [{'id': sid, 'contacts': [c.to_admin() for c in contacts.values()]}
+            return {'identity_stores': [{'id': sid, 'contacts': [c.to_admin() for c in contacts.values()]}
                                         for sid, contacts in self.stores.items()],
                     'pending_approvals': copy.deepcopy(self.pending_approvals),
                     'tokens': copy.deepcopy(self.tokens)}
@@ -338,9 +337,12 @@ class Directory:
             store = None
         token = secrets.token_urlsafe(48)
         with self.lock:
+            now = time.time()
+            for key in [k for k, v in self.tokens.items() if v['expires'] < now - 86400]:
+                del self.tokens[key]           # forget tokens expired for a day
             if store not in self.stores:
                 raise SimError(400, {'error': 'invalid_grant', 'error_description': 'invalid identity store'})
-            self.tokens[token_key(token)] = {'store': store, 'expires': time.time() + self.token_lifetime}
+            self.tokens[token_key(token)] = {'store': store, 'expires': now + self.token_lifetime}
             lifetime = self.token_lifetime
             self.persist()
         return {'access_token': token, 'refresh_token': secrets.token_urlsafe(48), 'scope': SCOPE,

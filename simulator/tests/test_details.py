@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 
 import requests
 
@@ -232,3 +235,18 @@ def test_reset_restores_the_initial_token_lifetime(api):
     assert api.token_response().json()['expires_in'] == 7
     api.admin('POST', '/reset', {})
     assert api.token_response().json()['expires_in'] == 1200
+
+
+def test_non_ascii_dn_and_sigint_on_the_command_line(api, tmp_path):
+    dn = 'CN=Jörg Müller,OU=Partners,DC=groupid,DC=lab'
+    response = api.data('GET', '/' + requests.utils.quote(dn, safe=''), ['l'])
+    assert response.json()['attributesBusinessObject']['attributesCollection']['l'][0]['value'] == 'München'
+    process = subprocess.Popen([sys.executable, '-m', 'groupid_sim', '--quiet'], stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert requests.get(url + '/_simulator/state', timeout=5).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(10) == 0
+    assert url.startswith('http://127.0.0.1:') and process.stdout.read() == ''
+    process.stdout.close()
