@@ -225,7 +225,13 @@ class Handler(BaseHTTPRequestHandler):
         if drop and drop.get('when', 'before') == 'before':
             self.drop()
             return
-        status, body, headers = self.route(method, path, raw)
+        try:
+            status, body, headers = self.route(method, path, raw)
+        except Respond:
+            if drop:                       # 'after': the answer is lost whatever it was
+                self.drop()
+                return
+            raise
         if drop:
             self.drop()
             return

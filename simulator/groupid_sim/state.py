@@ -195,7 +195,7 @@ class Contact:
             return [self.container]
         if name.lower() == 'distinguishedname':
             return [self.dn]
-        if name.lower() == 'objectidfromidentitystore':
+        if name.lower() in ('objectidfromidentitystore', 'objectguid'):
             return [self.object_id]
         key = self.key_of(name)
         return list(self.attributes[key]) if key else []

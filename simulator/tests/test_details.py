@@ -250,3 +250,21 @@ def test_non_ascii_dn_and_sigint_on_the_command_line(api, tmp_path):
         assert process.wait(10) == 0
     assert url.startswith('http://127.0.0.1:') and process.stdout.read() == ''
     process.stdout.close()
+
+
+def test_drop_after_loses_an_error_answer_too(api):
+    assert api.token
+    api.fault(kind='drop', when='after', methods=['PATCH'])
+    try:
+        api.patch('00000000-0000-0000-0000-000000000000', {'title': []})
+        raise AssertionError('the connection was not dropped')
+    except requests.exceptions.ConnectionError:
+        pass
+    assert api.log()[-1]['status'] is None and api.admin('GET', '/faults').json()['faults'] == []
+
+
+def test_object_guid_and_distinguished_name_are_readable(api):
+    collection = api.data('GET', '/' + C1, ['objectGUID', 'distinguishedName']).json()[
+        'attributesBusinessObject']['attributesCollection']
+    assert collection['objectGUID'][0]['value'] == C1
+    assert collection['distinguishedName'][0]['value'] == 'CN=Demo Contact1,OU=API,DC=groupid,DC=lab'
