@@ -25,7 +25,7 @@ SECRET_KEYS = frozenset(('password', 'client_secret', 'access_token', 'refresh_t
 MALFORMED = b'{"name": null, "type": 0, "status": 0, "message": null, "details": [{"name": "'
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'seed.yml')
 IIS_403 = ('403 - Forbidden: Access is denied. You do not have permission to view this directory or page using the'
-           ' credentials that you supplied (IIS IP address and domain restrictions).')
+           ' credentials that you supplied (IIS IP address and domain restrictions)')
 # Methods the routes accept; anything else on a known path is 405 (before authentication, like ASP.NET routing).
 TOKEN_METHODS = ('POST',)
 ONE_CONTACT_METHODS = ('GET', 'DELETE')
