@@ -36,6 +36,8 @@ def main(argv=None):
     options = parser.parse_args(argv)
     if options.host not in ('127.0.0.1', 'localhost'):
         parser.error('--host must be a loopback address (127.0.0.1 or localhost)')
+    if options.token_lifetime is not None and options.token_lifetime < 1:
+        parser.error('--token-lifetime must be at least 1 second')
 
     sim = start_simulator(options.seed, host=options.host, port=options.port, tls=options.tls,
                           cert_dir=options.cert_dir, state_file=options.state_file,

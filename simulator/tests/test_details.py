@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 
 import requests
 
@@ -268,3 +269,34 @@ def test_object_guid_and_distinguished_name_are_readable(api):
         'attributesBusinessObject']['attributesCollection']
     assert collection['objectGUID'][0]['value'] == C1
     assert collection['distinguishedName'][0]['value'] == 'CN=Demo Contact1,OU=API,DC=groupid,DC=lab'
+
+
+def test_object_identity_by_dn_with_an_escaped_comma(api):
+    body = api.patch('cn=SMITH\\, JOHN, ou=Partners, dc=groupid, dc=lab', {'title': [{'Value': 'Partner', 'Action': 0}]})
+    assert body.json()['status'] == 0
+    assert api.contact(SMITH)['attributes']['title'] == ['Partner']
+
+
+def test_concurrent_adds_are_all_applied(sim):
+    def add(number):
+        client = Api(sim)
+        for index in range(5):
+            value = 'v%d-%d' % (number, index)
+            assert client.patch(C1, {'otherMailbox': [{'Value': value, 'Action': 1}]}).json()['status'] == 0
+    threads = [threading.Thread(target=add, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(Api(sim).contact(C1)['attributes']['otherMailbox']) == 30
+
+
+def test_reset_clears_pending_approvals(api):
+    api.fault(kind='approval', count=None)
+    api.patch(C1, {'title': [{'Value': 'a', 'Action': 0}]})
+    api.patch(C2, {'title': [{'Value': 'b', 'Action': 0}]})
+    pending = api.admin('GET', '/state').json()['pending_approvals']
+    assert [p['object_id'] for p in pending] == [C1, C2]
+    assert pending[0]['attributes'] == {'title': [{'Value': 'a', 'Action': 0}]}
+    api.admin('POST', '/reset')
+    assert api.admin('GET', '/state').json()['pending_approvals'] == []
