@@ -46,8 +46,18 @@ venv_dir() {
 # ensure_venv PYVER: create the venv unless it is complete (marker file). The tools venv gets all
 # of requirements-dev.txt; the other ones only ansible-core, pinned by the same file as constraints.
 ensure_venv() {
-    local py=$1 dir
-    dir=$(venv_dir "$py")
+    local dir
+    dir=$(venv_dir "$1")
+    [ -f "$dir/.complete" ] && return 0
+    mkdir -p "$CACHE/venvs"
+    (
+        flock 9   # one creator at a time: several make runs may share the checkout
+        create_venv "$1" "$dir"
+    ) 9>"$CACHE/venvs/.lock"
+}
+
+create_venv() {
+    local py=$1 dir=$2
     [ -f "$dir/.complete" ] && return 0
     log "--- creating venv $dir"
     rm -rf "$dir"
@@ -60,8 +70,11 @@ ensure_venv() {
     fi || die "pip install into $dir failed"
     touch "$dir/.complete"
     # keep only the venvs of the current requirements
-    find "$CACHE/venvs" -mindepth 1 -maxdepth 1 ! -name "$(basename "$(dirname "$dir")")" -exec rm -rf {} +
+    find "$CACHE/venvs" -mindepth 1 -maxdepth 1 -type d ! -name "$(basename "$(dirname "$dir")")" -exec rm -rf {} +
 }
+
+# core_version VENV: the ansible-core version installed in VENV.
+core_version() { "$1/bin/python" -c 'from ansible.release import __version__ as v; print(v)'; }
 
 # pip_quiet VENV ARGS...: pip without the machine's harmless "Location ... is ignored" noise.
 pip_quiet() {

@@ -3,10 +3,14 @@
 # cached venvs (.cache/venvs/), real interpreters on PATH, ansible-test's offline pip bootstrap,
 # a staged COPY of the working tree at <tmp>/ansible_collections/groupid/groupid per job.
 #
-# Output: one line per step; the log of a failed step is tailed; all logs stay in .cache/logs/.
+# Output: one line per step; the log of a failed step is tailed; all logs stay in
+# .cache/logs/<run>/ (.cache/logs/latest points to the last run).
 # Last line: "ci: N passed, M failed"; exit status non-zero when a step failed.
 #
-# Environment: JOBS=1 runs everything in sequence (default 2: two lanes on 2 cores);
+# Jobs (each in its own staged copy): "checks PY" = sanity + units, "integration PY" (with its own
+# simulator) for each ansible-core line, and "tools" (lint, build, docs...). They run JOBS at a time.
+#
+# Environment: JOBS=1 runs the jobs one after the other (default 2, for 2 cores);
 # KEEP=1 keeps the run's temporary directory; ONLY="regex" runs only the matching steps;
 # TARGETS="a b" limits the integration tests to these targets.
 set -uo pipefail
@@ -16,7 +20,7 @@ set -uo pipefail
 JOBS=${JOBS:-2}
 ONLY=${ONLY:-}
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/groupid-test.XXXXXX")
-LOGS=$CACHE/logs
+LOGS=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-$$
 STATUS=$RUN/status
 T0=$SECONDS
 
@@ -25,10 +29,12 @@ cleanup() {
     rm -rf "$RUN"
 }
 trap cleanup EXIT
-rm -rf "$LOGS"
 mkdir -p "$LOGS" "$STATUS"
+ln -sfn "$(basename "$LOGS")" "$CACHE/logs/latest"
+# keep the logs of the last 5 runs
+find "$CACHE/logs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -5 | xargs -r rm -rf
 
-# step NAME CMD...: run CMD with its output in .cache/logs/NAME.log; record and print the result.
+# step NAME CMD...: run CMD with its output in $LOGS/NAME.log; record and print the result.
 step() {
     local name=$1 s=$SECONDS id rc
     shift
@@ -41,8 +47,17 @@ step() {
         say "ok      $name ($((SECONDS - s))s)"
     else
         echo "failed $name" >"$STATUS/$id"
-        say "FAILED  $name ($((SECONDS - s))s, exit $rc) - end of .cache/logs/$id.log:" \
-            "$(tail -n 40 "$LOGS/$id.log" | sed 's/^/    | /')"
+        say "FAILED  $name ($((SECONDS - s))s, exit $rc) - from ${LOGS#"$ROOT"/}/$id.log:" \
+            "$(excerpt "$LOGS/$id.log" | sed 's/^/    | /')"
+    fi
+}
+
+# excerpt LOG: the ERROR/FATAL lines of LOG if it has some (ansible-test, ansible), else its end.
+excerpt() {
+    if grep -qE '^(ERROR|FATAL|fatal:)' "$1"; then
+        grep -E '^(ERROR|FATAL|fatal:)' "$1" | cut -c1-600 | tail -n 40
+    else
+        tail -n 40 "$1"
     fi
 }
 
@@ -62,7 +77,7 @@ summary() {
     failed=$(cat "$STATUS"/* 2>/dev/null | grep -c '^failed')
     grep -h '^skipped' "$STATUS"/* 2>/dev/null
     [ "$failed" -eq 0 ] || { echo "failed steps:"; grep -h '^failed' "$STATUS"/* | sed 's/^failed /  - /'; }
-    echo "total $((SECONDS - T0))s (logs: .cache/logs/)"
+    echo "total $((SECONDS - T0))s (logs: ${LOGS#"$ROOT"/}/)"
     echo "ci: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
@@ -90,20 +105,43 @@ install_shellcheck() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# One ansible-core line: sanity (compile/import on every supported target Python found),
-# units and integration on the controller Python of that line (units also on the oldest target
-# Python for the oldest line), in its own staged copy.
-core_leg() {
-    local py=$1 venv coll core
-    venv=$(venv_dir "$py")
-    core=$("$venv/bin/python" -c 'from ansible.release import __version__ as v; print(v)')
-    coll=$(stage "$RUN/leg-$py") || { echo "failed staging py$py" >"$STATUS/stage-$py"; return; }
-    step "sanity core $core py$py" ansible_test "$venv" "$coll" sanity --venv
+# The jobs of one ansible-core line, each in its own staged copy:
+#   checks PY:       sanity (compile/import on every supported target Python found) and units on
+#                    the line's controller Python (+ the oldest target Python for the oldest line)
+#   integration PY:  the integration targets against a simulator of its own
+
+# core_job KIND PYVER: the set-up common to both kinds; sets venv, core and coll.
+core_job() {
+    venv=$(venv_dir "$2")
+    core=$(core_version "$venv")
+    coll=$(stage "$RUN/$1-$2") || { echo "failed staging for $1 py$2" >"$STATUS/stage-$1-$2"; return 1; }
+}
+
+checks() {
+    local py=$1 venv core coll
+    core_job checks "$py" || return
+    # ansible-test's sanity venvs in ~/.ansible/test/venv are shared (between core lines and between
+    # concurrent runs) and created without a lock: one sanity run at a time on this machine
+    step "sanity core $core py$py" locked "$HOME/.ansible/test/.sanity.lock" \
+        ansible_test "$venv" "$coll" sanity --venv
     step "units core $core py$py" ansible_test "$venv" "$coll" units --venv --python "$py"
     if [ "$py" = "${CORE_PYS%% *}" ]; then   # oldest core line: also the modules' oldest target Python
         step "units core $core py$FLOOR_PY" ansible_test "$venv" "$coll" units --venv --python "$FLOOR_PY"
     fi
-    step "integration core $core py$py" integration "$venv" "$coll" "$py"
+}
+
+integration() {
+    local py=$1 venv core coll
+    core_job integration "$py" || return
+    step "integration core $core py$py" integration_run "$venv" "$coll" "$py"
+}
+
+# locked LOCKFILE CMD...: run CMD (a function too) while holding LOCKFILE.
+locked() {
+    local lock=$1
+    shift
+    mkdir -p "$(dirname "$lock")"
+    (flock 9 && "$@") 9>"$lock"
 }
 
 # ansible_test VENV COLL ARGS...: ansible-test of VENV's core, run in the staged collection COLL.
@@ -111,12 +149,12 @@ ansible_test() {
     local venv=$1 coll=$2
     shift 2
     (cd "$coll" && PATH="$venv/bin:$PATH" VIRTUAL_ENV=$venv TMPDIR=$RUN \
-        ansible-test "$@" --color no)
+        "$venv/bin/ansible-test" "$@" --color no)
 }
 
-# integration VENV COLL PYVER: start the simulator (TLS), hand its address to the targets
+# integration_run VENV COLL PYVER: start the simulator (TLS), hand its address to the targets
 # through tests/integration/integration_config.yml, run ansible-test integration, stop it.
-integration() (
+integration_run() (
     local venv=$1 coll=$2 py=$3
     trap sim_stop EXIT
     sim_start "$coll/simulator" "$RUN/sim-$py" || exit 1
@@ -137,9 +175,9 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 # Everything that is not ansible-test, with the tools venv, in its own staged copy.
-tool_checks() {
+tools_job() {
     local coll dist inst
-    coll=$(stage "$RUN/tools") || { echo "failed staging tools" >"$STATUS/stage-tools"; return; }
+    coll=$(stage "$RUN/tools") || { echo "failed staging for tools" >"$STATUS/stage-tools"; return; }
     dist=$RUN/dist inst=$RUN/installed
     export ANSIBLE_COLLECTIONS_PATH=$RUN/tools
     cd "$coll" || return
@@ -214,34 +252,42 @@ builder_introspect() {
         { echo "requests from groupid.groupid is missing in the introspection"; return 1; }
 }
 
+# run_jobs JOB...: run each JOB (a function and its arguments), JOBS of them at a time.
+run_jobs() {
+    local job running=0
+    for job in "$@"; do
+        if [ "$running" -ge "$JOBS" ]; then
+            wait -n
+            running=$((running - 1))
+        fi
+        # shellcheck disable=SC2086  # JOB is "function args"
+        $job &
+        running=$((running + 1))
+    done
+    wait
+}
+
 # ---------------------------------------------------------------------------------------------
 main() {
     cd "$ROOT" || exit 1
-    log "make test: logs in .cache/logs/, $JOBS lane(s)"
+    log "make test: logs in ${LOGS#"$ROOT"/}/, $JOBS jobs at a time"
     local s=$SECONDS
     if ! setup >"$LOGS/setup.log" 2>&1 </dev/null; then
         echo "failed set-up" >"$STATUS/setup"
-        log "FAILED  set-up - end of .cache/logs/setup.log:"
+        log "FAILED  set-up - end of ${LOGS#"$ROOT"/}/setup.log:"
         tail -n 40 "$LOGS/setup.log" | sed 's/^/    | /' >&2
         summary
         exit 1
     fi
     setup_pybin   # PATH change of the set-up subshell does not reach us
-    log "set-up done ($((SECONDS - s))s): $(for py in $CORE_PYS; do "$(venv_dir "$py")/bin/ansible" --version | head -1 | sed 's/.*\[core /core /; s/\]//'; done | paste -sd' ')"
+    log "set-up done ($((SECONDS - s))s): $(for py in $CORE_PYS; do echo "core $(core_version "$(venv_dir "$py")") py$py"; done | paste -sd' ')"
 
-    local py others=
-    for py in $CORE_PYS; do [ "$py" = "$TOOLS_PY" ] || others+=" $py"; done
-    if [ "$JOBS" -ge 2 ]; then
-        # lane 1: the older core lines; lane 2: the newest line (the tools venv), then the tool checks
-        (for py in $others; do core_leg "$py"; done) &
-        local lane1=$!
-        core_leg "$TOOLS_PY"
-        tool_checks
-        wait "$lane1"
-    else
-        for py in $others $TOOLS_PY; do core_leg "$py"; done
-        tool_checks
-    fi
+    # longest jobs first, so that two lanes end at about the same time
+    local py jobs=()
+    for py in $CORE_PYS; do jobs+=("integration $py"); done
+    jobs+=(tools_job)
+    for py in $CORE_PYS; do jobs+=("checks $py"); done
+    run_jobs "${jobs[@]}"
     summary
 }
 
