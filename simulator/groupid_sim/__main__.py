@@ -39,6 +39,9 @@ def main(argv=None):
     if options.token_lifetime is not None and options.token_lifetime < 1:
         parser.error('--token-lifetime must be at least 1 second')
 
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     sim = start_simulator(options.seed, host=options.host, port=options.port, tls=options.tls,
                           cert_dir=options.cert_dir, state_file=options.state_file,
                           token_lifetime=options.token_lifetime, quiet=options.quiet)
@@ -47,9 +50,6 @@ def main(argv=None):
     if options.ready_file:
         write_atomically(options.ready_file, {'url': sim.url, 'ca_path': sim.ca_path, 'pid': os.getpid(),
                                               'admin_url': sim.admin_url})
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     sim.stop()
     return 0

@@ -10,7 +10,7 @@ import trustme
 
 def make_certificates(cert_dir=None):
     """Write ca.pem and server.pem (certificate chain and key) into ``cert_dir``; return both paths."""
-    cert_dir = cert_dir or tempfile.mkdtemp(prefix='groupid-sim-certs-')
+    cert_dir = os.path.abspath(cert_dir or tempfile.mkdtemp(prefix='groupid-sim-certs-'))
     os.makedirs(cert_dir, exist_ok=True)
     authority = trustme.CA(organization_name='GroupID simulator CA')
     server = authority.issue_cert('127.0.0.1', 'localhost')
