@@ -123,6 +123,20 @@ PY
     done
 }
 
+# seed_ssh_key: the SSH key pair that ansible-test integration creates on first use in
+# ~/.ansible/test/; made here once, because two first runs at the same time race on it.
+seed_ssh_key() {
+    local dir=$HOME/.ansible/test
+    mkdir -p "$dir"
+    (
+        flock 9
+        [ -f "$dir/id_rsa" ] && [ -f "$dir/id_rsa.pub" ] && exit 0
+        rm -f "$dir/id_rsa" "$dir/id_rsa.pub"
+        ssh-keygen -m PEM -q -t rsa -N '' -f "$dir/id_rsa" &&
+            sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$dir/id_rsa"
+    ) 9>"$dir/.id_rsa.lock"
+}
+
 # stage DIR: copy the working tree (tracked + untracked, not ignored: uncommitted edits are
 # tested, .venv/.cache/tests/output never travel) to DIR/ansible_collections/groupid/groupid.
 stage() {

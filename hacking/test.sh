@@ -90,6 +90,7 @@ setup() {
     local py
     for py in $CORE_PYS; do ensure_venv "$py" || return 1; done
     for py in $CORE_PYS; do seed_get_pip "$(venv_dir "$py")" || return 1; done
+    seed_ssh_key || return 1
     # the collection has shell scripts: without shellcheck, ansible-test's shellcheck test passes silently
     if ! command -v shellcheck >/dev/null; then
         install_shellcheck || { log "shellcheck missing and apt-get install failed"; return 1; }
