@@ -184,8 +184,8 @@ def main():
         creds = {'username': USERNAME, 'password': PASSWORD, 'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET}
         with_token = {'access_token': bearer}
         report('# groupid.groupid benchmarks')
-        report('machine: %s, %d cores, Python %s, %s' % (platform.platform(), os.cpu_count(),
-                                                          platform.python_version(), runner.playbook_bin))
+        machine = (platform.platform(), os.cpu_count(), platform.python_version(), runner.playbook_bin)
+        report('machine: %s, %d cores, Python %s, %s' % machine)
 
         # 1. Requests per converged task.
         runner.run('prime', [contact_task(ids[0], 'Converged', with_token)])
@@ -233,12 +233,12 @@ def main():
         converged_bulk = bulk('Phase1')
         changed_loop = looped('Phase2')
         converged_loop = looped('Phase2')
-        for case, bulk_time, loop_time in (('all changed', changed_bulk, changed_loop),
-                                          ('all converged', converged_bulk, converged_loop)):
+        cases = (('all changed', changed_bulk, changed_loop), ('all converged', converged_bulk, converged_loop))
+        for case, bulk_time, loop_time in cases:
             speedup = loop_time / bulk_time
+            verdict = 'met' if speedup >= 20 else 'NOT met'
             report('%d contacts, %s: groupid_contacts %.1fs, loop of groupid_contact %.1fs, %.1fx faster'
-                   ' (target >= 20x: %s)' % (count, case, bulk_time, loop_time, speedup,
-                                              'met' if speedup >= 20 else 'NOT met'))
+                   ' (target >= 20x: %s)' % (count, case, bulk_time, loop_time, speedup, verdict))
         with open(rss_file, encoding='utf-8') as handle:
             peaks = [int(line) for line in handle if line.strip()]
         report('peak memory of the groupid_contacts module process (%d contacts): %.1f MiB'

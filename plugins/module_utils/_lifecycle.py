@@ -121,4 +121,3 @@ def ensure_absent(converger, identity):
     if status != STATUS_SUCCESS:
         raise GroupIDError('Deleting contact %r failed: status %s: %s' % (identity, status, message or 'no message'))
     return result
-

@@ -16,7 +16,7 @@ description:
     (C(PATCH .../Contacts)) only when something differs.
   - V(changed) comes from the per-attribute statuses the server returns, not from what was sent.
 author:
-  - groupid.groupid contributors
+  - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
   - ansible.builtin.action_common_attributes

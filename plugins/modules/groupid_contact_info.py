@@ -14,7 +14,7 @@ description:
     C(userIdentities) and C(attributesToLoad)), in chunks of O(chunk_size) identities.
   - Returns each contact as its object id plus its attributes as lists of strings. Never writes.
 author:
-  - groupid.groupid contributors
+  - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
   - ansible.builtin.action_common_attributes

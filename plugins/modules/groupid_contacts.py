@@ -16,7 +16,7 @@ description:
     connection (one per worker with O(parallel)).
   - A failure of one contact does not stop the others; the task fails at the end and lists the contacts that failed.
 author:
-  - groupid.groupid contributors
+  - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
   - ansible.builtin.action_common_attributes

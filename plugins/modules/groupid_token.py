@@ -17,7 +17,7 @@ description:
   - Set C(no_log) on this task; the token is a credential.
   - An O(access_token) given to this module, for example from C(module_defaults), is ignored.
 author:
-  - groupid.groupid contributors
+  - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
   - ansible.builtin.action_common_attributes
