@@ -98,3 +98,21 @@ notes:
 requirements:
   - requests
 '''
+
+    # The attributes every groupid.groupid module shares; each module adds its check_mode and diff_mode.
+    COMMON_ATTRIBUTES = r'''
+attributes:
+  platform:
+    platforms: all
+  action_group:
+    description: Use C(group/groupid.groupid.groupid) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - groupid.groupid.groupid
+  action:
+    support: none
+  async:
+    support: full
+  bypass_host_loop:
+    support: none
+'''

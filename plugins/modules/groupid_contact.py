@@ -19,6 +19,7 @@ author:
   - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
+  - groupid.groupid.connection.common_attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -30,19 +31,6 @@ attributes:
     details:
       - Shows before and after of the attributes that change, values sorted; identical in check mode.
       - After a partial failure the real run's diff shows only the attributes the server applied.
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/groupid.groupid.groupid) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - groupid.groupid.groupid
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
 options:
   identity:
     description:

@@ -17,6 +17,7 @@ author:
   - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
+  - groupid.groupid.connection.common_attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -26,19 +27,6 @@ attributes:
   diff_mode:
     support: N/A
     details: Reads only.
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/groupid.groupid.groupid) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - groupid.groupid.groupid
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
 options:
   identities:
     description:

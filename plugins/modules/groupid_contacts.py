@@ -19,6 +19,7 @@ author:
   - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
+  - groupid.groupid.connection.common_attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -28,19 +29,6 @@ attributes:
   diff_mode:
     support: full
     details: One diff per changed contact, headed by its identity; identical in check mode.
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/groupid.groupid.groupid) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - groupid.groupid.groupid
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
 options:
   contacts:
     description:

@@ -20,6 +20,7 @@ author:
   - groupid.groupid contributors (@groupid)
 extends_documentation_fragment:
   - groupid.groupid.connection
+  - groupid.groupid.connection.common_attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -27,19 +28,6 @@ attributes:
     support: full
     details: Getting a token changes nothing, so it is requested in check mode too.
   diff_mode:
-    support: none
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/groupid.groupid.groupid) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - groupid.groupid.groupid
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
     support: none
 options: {}
 notes:

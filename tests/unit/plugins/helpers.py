@@ -15,6 +15,11 @@ BASE = 'https://dm.example.com:4443'
 DATA = BASE + '/GroupIDDataService/api/IdentityStores/2'
 TOKEN_URL = BASE + '/GroupIDSecurityService/connect/token'
 GUID = 'aaa92db4-b912-49a8-9f85-56da5f33daaf'
+# Three contacts for the tests of many contacts (A is GUID), and connection options with a token.
+A = GUID
+B = 'bee3ae99-d1d6-4480-a271-65d567784cca'
+C = 'ccc3ae99-d1d6-4480-a271-65d567784ccc'
+CONN = {'url': BASE, 'identity_store_id': 2, 'access_token': 'tok'}
 
 
 def response(status=200, body=None, headers=None, raw=None):

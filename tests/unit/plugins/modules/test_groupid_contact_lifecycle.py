@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ansible_collections.groupid.groupid.plugins.modules import groupid_contact
 from ansible_collections.groupid.groupid.tests.unit.plugins.helpers import (
-    BASE,
+    CONN,
     DATA,
     GUID,
     contact_body,
@@ -15,7 +15,7 @@ from ansible_collections.groupid.groupid.tests.unit.plugins.helpers import (
     run_module,
 )
 
-CONN = {'url': BASE, 'identity_store_id': 2, 'access_token': 'tok'}
+
 NEW = 'bf1c9efb-5e60-4d42-9899-5d33fe70d818'
 DN = 'CN=Smith\\, John,OU=API,DC=groupid,DC=lab'
 DN_PATH = DATA + '/Contacts/CN%3DSmith%5C%2C%20John%2COU%3DAPI%2CDC%3Dgroupid%2CDC%3Dlab'

@@ -8,17 +8,15 @@ import pytest
 
 from ansible_collections.groupid.groupid.plugins.modules import groupid_contacts
 from ansible_collections.groupid.groupid.tests.unit.plugins.helpers import (
-    BASE,
+    A,
+    B,
+    C,
+    CONN,
     contact_body,
     envelope,
     response,
     run_module,
 )
-
-A = 'aaa92db4-b912-49a8-9f85-56da5f33daaf'
-B = 'bee3ae99-d1d6-4480-a271-65d567784cca'
-C = 'ccc3ae99-d1d6-4480-a271-65d567784ccc'
-CONN = {'url': BASE, 'identity_store_id': 2, 'access_token': 'tok'}
 
 
 def contact(object_id, **attributes):
