@@ -28,7 +28,7 @@ def _failed(identity, object_id, message):
             'plan': [], 'results': [], 'attributes': {}, 'diff': None}
 
 
-def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, parallel=1):
+def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, parallel=1, protect=None):
     """Converge ``entries`` (a list of (identity, Spec)); one outcome dict per entry, in order.
 
     Reads happen in chunks of ``chunk_size`` with Get Contacts; then each contact that differs
@@ -51,7 +51,7 @@ def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, 
         if contact is None:
             return _failed(identity, None, 'contact %r was not found in identity store %s'
                            % (identity, client.identity_store_id))
-        converger = ContactConverger(client, spec, check_mode=check_mode, warn=warn)
+        converger = ContactConverger(client, spec, check_mode=check_mode, warn=warn, protect=protect)
         try:
             result = converger.converge(identity, current=contact['attributes'], object_id=contact['object_id'])
         except GroupIDError as exc:

@@ -92,12 +92,15 @@ def interpret_update(envelope, sent_names):
 class ContactConverger:
     """Read a contact, plan against a Spec and, unless in check mode, apply the plan."""
 
-    def __init__(self, client, spec, check_mode=False, warn=None, sleep=None):
+    def __init__(self, client, spec, check_mode=False, warn=None, sleep=None, protect=None):
         self.client = client
         self.spec = spec
         self.check_mode = check_mode
         self.warn = warn or (lambda msg: None)
         self.sleep = sleep or client.sleep
+        # protect(values): called with the current values of sensitive attributes as they are read,
+        # so that the module masks them wherever they might appear (a server message, say).
+        self.protect = protect or (lambda values: None)
 
     def read(self, identity):
         """(object id, current attributes) of the contact; ContactNotFound when absent."""
@@ -108,16 +111,28 @@ class ContactConverger:
                 % (identity, self.client.identity_store_id, self.client.data_url('Contacts', identity)),
                 status=404)
         object_id = _lower_keys(contact).get('objectidfromidentitystore') or identity
-        return object_id, contact_attributes(contact)
+        current = contact_attributes(contact)
+        self.protect_current(current)
+        return object_id, current
+
+    def protect_current(self, current):
+        """Hand the current values of the sensitive attributes to ``protect``."""
+        secret = set()
+        for key in self.spec.sensitive:
+            secret.update(current_values(current, key))
+        if secret:
+            self.protect(secret)
 
     def managed_view(self, current):
-        """The managed attributes, in the user's spelling, as sorted lists."""
-        return dict((name, sorted(current_values(current, name))) for name in self.spec.attribute_names())
+        """The managed attributes, in the user's spelling, as sorted lists (sensitive ones hidden)."""
+        return dict((name, self.spec.shown(name, current_values(current, name))) for name in self.spec.attribute_names())
 
     def converge(self, identity, current=None, object_id=None):
         """Return a result dict: changed, failed, msg, contact, plan, results, diff."""
         if current is None:
             object_id, current = self.read(identity)
+        else:
+            self.protect_current(current)
         plan = make_plan(current, self.spec)
         result = {
             'changed': bool(plan), 'failed': False, 'msg': '',

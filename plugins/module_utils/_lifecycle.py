@@ -66,11 +66,11 @@ def ensure_present(converger, identity, name=None, container=None):
 def _create(converger, name, container):
     spec = converger.spec
     payload = create_payload(name, spec)
-    values = dict((k, sorted(e['value'] for e in v)) for k, v in payload.items())
+    values = dict((k, [e['value'] for e in v]) for k, v in payload.items())
     result = {
         'changed': True, 'failed': False, 'created': True, 'plan': [], 'results': [],
-        'diff': {'before': {}, 'after': values},
-        'contact': {'object_id': None, 'attributes': dict((n, current_values(values, n)) for n in spec.attribute_names())},
+        'diff': {'before': {}, 'after': dict((k, spec.shown(k, v, changed=True)) for k, v in values.items())},
+        'contact': {'object_id': None, 'attributes': converger.managed_view(values)},
         'msg': 'contact would be created' if converger.check_mode else 'contact created',
     }
     if converger.check_mode:
@@ -105,7 +105,7 @@ def ensure_absent(converger, identity):
     except ContactNotFound:
         return {'changed': False, 'failed': False, 'msg': 'contact is absent', 'plan': [], 'results': [],
                 'diff': {'before': {}, 'after': {}}, 'contact': None}
-    before = dict((k, sorted(v)) for k, v in current.items() if v)
+    before = dict((k, converger.spec.shown(k, v)) for k, v in current.items() if v)
     result = {'changed': True, 'failed': False, 'plan': [], 'results': [],
               'diff': {'before': before, 'after': {}},
               'contact': {'object_id': object_id, 'attributes': converger.managed_view(current)},

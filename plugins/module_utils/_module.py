@@ -57,7 +57,7 @@ def connection_argument_spec():
 
 
 def attributes_argument_spec():
-    """The ``attributes`` option (set/add/remove) and ``case_insensitive_attributes``."""
+    """The ``attributes`` option (set/add/remove), ``case_insensitive_attributes`` and ``sensitive_attributes``."""
     return dict(
         attributes=dict(type='dict', default={}, options=dict(
             set=dict(type='dict'),
@@ -65,7 +65,32 @@ def attributes_argument_spec():
             remove=dict(type='dict'),
         )),
         case_insensitive_attributes=dict(type='list', elements='str', default=[]),
+        sensitive_attributes=dict(type='list', elements='str', default=[]),
     )
+
+
+def declared_secrets(params):
+    """The values the task gives for its ``sensitive_attributes`` (in ``attributes`` and in ``contacts``)."""
+    values = set()
+
+    def collect(attributes, sensitive):
+        keys = set(str(name).lower() for name in sensitive or [])
+        if not keys or not isinstance(attributes, dict):
+            return
+        for operation in ('set', 'add', 'remove'):
+            entries = attributes.get(operation)
+            for name, given in entries.items() if isinstance(entries, dict) else ():
+                if str(name).lower() in keys:
+                    for value in given if isinstance(given, (list, tuple)) else [given]:
+                        if value is not None and value != '':
+                            values.add(str(value))
+
+    collect(params.get('attributes'), params.get('sensitive_attributes'))
+    for entry in params.get('contacts') or []:
+        if isinstance(entry, dict):
+            collect(entry.get('attributes'),
+                    list(params.get('sensitive_attributes') or []) + list(entry.get('sensitive_attributes') or []))
+    return values
 
 
 class GroupIDModule(AnsibleModule):
@@ -82,8 +107,19 @@ class GroupIDModule(AnsibleModule):
         self.needs_credentials = needs_credentials
         if needs_credentials:
             self.params['access_token'] = None
+        self.protect(declared_secrets(self.params))   # also when no_log skipped _log_invocation
         self._late_bind_auth()
         self._check_connection_options()
+
+    def protect(self, values):
+        """Mask ``values`` (of sensitive attributes) wherever they would appear in the module's output."""
+        self.no_log_values.update(v for v in values if v)
+
+    def _log_invocation(self):
+        # AnsibleModule logs its arguments to the host's journal or syslog while it is being set up:
+        # the values of sensitive attributes must be masked by then, like no_log options.
+        self.protect(declared_secrets(self.params))
+        super()._log_invocation()
 
     def _late_bind_auth(self):
         """Fill the authentication options from GROUPID_* variables when the task sets none of them.

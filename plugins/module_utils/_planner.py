@@ -46,6 +46,7 @@ class Spec:
         self.add = {}
         self.remove = {}
         self.case_insensitive = set()   # keys
+        self.sensitive = set()          # keys whose values never appear in results or diffs
 
     def keys(self):
         """Every managed attribute's key, in the user's order."""
@@ -58,26 +59,44 @@ class Spec:
     def is_empty(self):
         return not self.names
 
+    def shown(self, name, values, changed=False):
+        """``values`` of attribute ``name`` as results and diffs show them: sorted, or hidden when sensitive."""
+        if name.lower() not in self.sensitive:
+            return sorted(values)
+        return hide(values, changed)
+
+
+def hide(values, changed=False):
+    """The stand-in for the values of a sensitive attribute: how many there are, never what they are."""
+    if not values:
+        return []
+    return ['<hidden: %d value%s%s>' % (len(values), '' if len(values) == 1 else 's', ', changed' if changed else '')]
+
 
 class AttributeChange:
     """One attribute's change: before/after values and the entries to send."""
 
-    def __init__(self, name, operation, before, after, entries):
+    def __init__(self, name, operation, before, after, entries, sensitive=False):
         self.name = name
         self.operation = operation
         self.before = before
         self.after = after
         self.entries = entries      # list of (value, action)
+        self.sensitive = sensitive  # values hidden in to_dict() and in the diff
+
+    def show(self, values, changed=False):
+        """``values`` as results and diffs show them: sorted, or hidden when the attribute is sensitive."""
+        return hide(values, changed) if self.sensitive else sorted(values)
 
     def to_dict(self):
         return {
             'attribute': self.name,
             'operation': self.operation,
-            'before': sorted(self.before),
-            'after': sorted(self.after),
-            'add': sorted(v for v, a in self.entries if a == ACTION_ADD),
-            'remove': sorted(v for v, a in self.entries if a == ACTION_REMOVE),
-            'replace': sorted(v for v, a in self.entries if a == ACTION_REPLACE),
+            'before': self.show(self.before),
+            'after': self.show(self.after, changed=True),
+            'add': self.show([v for v, a in self.entries if a == ACTION_ADD]),
+            'remove': self.show([v for v, a in self.entries if a == ACTION_REMOVE]),
+            'replace': self.show([v for v, a in self.entries if a == ACTION_REPLACE]),
         }
 
 
@@ -113,8 +132,8 @@ class Plan:
         for change in self.changes:
             if wanted is not None and change.name.lower() not in wanted:
                 continue
-            before[change.name] = sorted(change.before)
-            after[change.name] = sorted(change.after)
+            before[change.name] = change.show(change.before)
+            after[change.name] = change.show(change.after, changed=True)
         return {'before': before, 'after': after}
 
 
@@ -173,7 +192,7 @@ def validate_attribute_name(name, where):
             % (where, name))
 
 
-def normalize_spec(attributes, case_insensitive_attributes=None):
+def normalize_spec(attributes, case_insensitive_attributes=None, sensitive_attributes=None):
     """Validate the ``attributes`` option and return a :class:`Spec`.
 
     ``attributes`` is a dict with optional ``set``, ``add`` and ``remove`` keys, each a
@@ -181,9 +200,11 @@ def normalize_spec(attributes, case_insensitive_attributes=None):
     """
     spec = Spec()
     attributes = attributes or {}
-    for name in case_insensitive_attributes or []:
-        validate_attribute_name(name, 'case_insensitive_attributes')
-        spec.case_insensitive.add(name.lower())
+    for option, names, keys in (('case_insensitive_attributes', case_insensitive_attributes, spec.case_insensitive),
+                                ('sensitive_attributes', sensitive_attributes, spec.sensitive)):
+        for name in names or []:
+            validate_attribute_name(name, option)
+            keys.add(name.lower())
     unknown = sorted(set(attributes) - set(OPERATIONS))
     if unknown:
         raise SpecError('attributes: unknown key(s) %s; use set, add or remove' % ', '.join(unknown))
@@ -280,5 +301,5 @@ def plan(current, spec):
             removed = set(compare(v) for v in to_remove)
             after = [v for v in before if compare(v) not in removed] + to_add
             operation = 'update'
-        changes.append(AttributeChange(name, operation, before, after, entries))
+        changes.append(AttributeChange(name, operation, before, after, entries, sensitive=key in spec.sensitive))
     return Plan(changes)

@@ -90,6 +90,16 @@ options:
     type: list
     elements: str
     default: []
+  sensitive_attributes:
+    description:
+      - Attributes whose values must never be shown, for example an C(info) field that holds a PIN.
+      - 'Their values are hidden in RV(contact), RV(plan) and the diff, which show how many values there are and
+        whether they change, as C(<hidden: 1 value, changed>). The values you give and the values read from the
+        server are also masked wherever else they would appear, as Ansible masks C(no_log) options.'
+      - Use C(no_log) on the task as well if even the attribute's presence is secret.
+    type: list
+    elements: str
+    default: []
 notes:
   - Attribute names match case-insensitively, as in Active Directory, and are sent in your spelling.
   - Values compare exactly unless the attribute is in O(case_insensitive_attributes).
@@ -258,11 +268,12 @@ def main():
         identity = contact_dn(p['name'], p['container'])
     check_identity(module, identity)
     try:
-        spec = normalize_spec(p['attributes'], p['case_insensitive_attributes'])
+        spec = normalize_spec(p['attributes'], p['case_insensitive_attributes'], p['sensitive_attributes'])
     except SpecError as exc:
         module.fail_spec(exc)
 
-    converger = ContactConverger(module.client(), spec, check_mode=module.check_mode, warn=module.warn)
+    converger = ContactConverger(module.client(), spec, check_mode=module.check_mode, warn=module.warn,
+                                 protect=module.protect)
     try:
         if p['state'] == 'absent':
             result = ensure_absent(converger, identity)

@@ -64,9 +64,22 @@ options:
         type: list
         elements: str
         default: []
+      sensitive_attributes:
+        description:
+          - Attributes of this contact whose values are hidden, added to the task-wide O(sensitive_attributes).
+        type: list
+        elements: str
+        default: []
   case_insensitive_attributes:
     description:
       - Attributes whose values compare case-insensitively, for every contact.
+    type: list
+    elements: str
+    default: []
+  sensitive_attributes:
+    description:
+      - Attributes whose values are hidden in every contact's plan, attributes and diff, as in
+        O(groupid.groupid.groupid_contact#module:sensitive_attributes).
     type: list
     elements: str
     default: []
@@ -180,6 +193,7 @@ def main():
     argument_spec = dict(
         contacts=dict(type='list', elements='dict', required=True, options=entry_spec),
         case_insensitive_attributes=dict(type='list', elements='str', default=[]),
+        sensitive_attributes=dict(type='list', elements='str', default=[]),
         chunk_size=dict(type='int', default=100),
         parallel=dict(type='int', default=1),
     )
@@ -201,14 +215,15 @@ def main():
         seen[key] = index
         try:
             spec = normalize_spec(entry['attributes'],
-                                  list(p['case_insensitive_attributes']) + list(entry['case_insensitive_attributes']))
+                                  list(p['case_insensitive_attributes']) + list(entry['case_insensitive_attributes']),
+                                  list(p['sensitive_attributes']) + list(entry['sensitive_attributes']))
         except SpecError as exc:
             module.fail_json(msg='%s (%s): %s' % (where, entry['identity'], exc))
         entries.append((entry['identity'], spec))
 
     try:
         outcomes = converge_many(module.client(), entries, check_mode=module.check_mode, warn=module.warn,
-                                 chunk_size=p['chunk_size'], parallel=p['parallel'])
+                                 chunk_size=p['chunk_size'], parallel=p['parallel'], protect=module.protect)
     except GroupIDError as exc:
         module.fail_request(exc)
 

@@ -12,6 +12,7 @@ from ansible_collections.groupid.groupid.plugins.module_utils._planner import (
     ACTION_REPLACE,
     SpecError,
     current_values,
+    hide,
     normalize_spec,
     plan,
 )
@@ -289,3 +290,34 @@ def test_current_values_matches_case_insensitively():
     assert current_values({'Mail': ['a']}, 'mail') == ['a']
     assert current_values({'Mail': None}, 'mail') == []
     assert current_values(None, 'mail') == []
+
+
+# -- sensitive attributes: hidden in every view, sent unchanged ---------------------------------
+
+def test_hide_counts_values_and_marks_changes():
+    assert hide([]) == []
+    assert hide(['a']) == ['<hidden: 1 value>']
+    assert hide(['a', 'b'], changed=True) == ['<hidden: 2 values, changed>']
+
+
+def test_sensitive_attribute_is_hidden_in_plan_and_diff_and_sent_as_is():
+    spec = normalize_spec({'set': {'Info': 'new'}, 'add': {'pager': 'p2'}, 'remove': {'mobile': 'm1'}},
+                          sensitive_attributes=['info', 'MOBILE'])
+    p = plan({'info': ['old'], 'pager': ['p1'], 'mobile': ['m1', 'm2']}, spec)
+    assert p.payload() == {'Info': [{'Value': 'new', 'Action': ACTION_REPLACE}],
+                           'pager': [{'Value': 'p2', 'Action': ACTION_ADD}],
+                           'mobile': [{'Value': 'm1', 'Action': ACTION_REMOVE}]}
+    assert p.diff() == {'before': {'Info': ['<hidden: 1 value>'], 'pager': ['p1'], 'mobile': ['<hidden: 2 values>']},
+                        'after': {'Info': ['<hidden: 1 value, changed>'], 'pager': ['p1', 'p2'],
+                                  'mobile': ['<hidden: 1 value, changed>']}}
+    listed = dict((c['attribute'], c) for c in p.to_list())
+    assert listed['mobile']['remove'] == ['<hidden: 1 value>']
+    assert listed['pager']['add'] == ['p2']
+    assert 'old' not in repr(p.to_list()) and 'new' not in repr(p.to_list()) and 'm1' not in repr(p.to_list())
+    assert spec.shown('INFO', ['x', 'y']) == ['<hidden: 2 values>']
+    assert spec.shown('pager', ['b', 'a']) == ['a', 'b']
+
+
+def test_sensitive_attribute_names_are_validated():
+    with pytest.raises(SpecError, match='sensitive_attributes'):
+        normalize_spec({'set': {'info': 'x'}}, sensitive_attributes=['bad name'])
