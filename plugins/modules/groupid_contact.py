@@ -189,7 +189,9 @@ contact:
       type: str
       sample: aaa92db4-b912-49a8-9f85-56da5f33daaf
     attributes:
-      description: Each managed attribute as a sorted list of strings, in your spelling; V([]) when empty.
+      description:
+        - Each managed attribute as a sorted list of strings, in your spelling; V([]) when empty.
+        - 'An attribute of O(sensitive_attributes) shows only how many values it has, as V(<hidden: 2 values>).'
       type: dict
       sample: {"department": ["Operations"], "proxyAddresses": ["SMTP:ops@example.com", "smtp:ops2@example.com"]}
 plan:
@@ -197,6 +199,7 @@ plan:
     - One entry per attribute that differs; empty when the contact is converged.
     - C(operation) is V(set), V(clear) or V(update) (add/remove); C(add), C(remove) and C(replace) are the values
       sent with action codes 1, 2 and 0.
+    - The values of an attribute of O(sensitive_attributes) are hidden here too.
   returned: when the contact was read
   type: list
   elements: dict

@@ -160,7 +160,7 @@ contacts:
       elements: dict
       sample: []
     attributes:
-      description: The managed attributes after the run, each a sorted list of strings.
+      description: The managed attributes after the run, each a sorted list of strings (sensitive ones hidden).
       type: dict
       sample: {"department": ["Operations"]}
 failed_contacts:
