@@ -42,6 +42,13 @@ options:
     type: list
     elements: str
     default: []
+  sensitive_attributes:
+    description:
+      - 'Attributes whose values are hidden in RV(contacts), shown only as how many there are, as
+        V(<hidden: 1 value>), and masked like C(no_log) values wherever else they would appear.'
+    type: list
+    elements: str
+    default: []
   chunk_size:
     description:
       - How many identities one request asks for.
@@ -89,7 +96,7 @@ contacts:
       type: str
       sample: CN=Demo Contact1,OU=API,DC=groupid,DC=lab
     attributes:
-      description: Every attribute the server returned, each a list of strings.
+      description: Every attribute the server returned, each a list of strings (sensitive ones hidden).
       type: dict
       sample: {"CN": ["Demo Contact1"], "mail": ["contact1@groupid.lab"]}
 missing:
@@ -103,7 +110,7 @@ missing:
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
 from ansible_collections.groupid.groupid.plugins.module_utils._contact import read_many
 from ansible_collections.groupid.groupid.plugins.module_utils._module import GroupIDModule, check_identity
-from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, validate_attribute_name
+from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, hide, validate_attribute_name
 
 
 def main():
@@ -111,6 +118,7 @@ def main():
         argument_spec=dict(
             identities=dict(type='list', elements='str', required=True),
             attributes=dict(type='list', elements='str', default=[]),
+            sensitive_attributes=dict(type='list', elements='str', default=[]),
             chunk_size=dict(type='int', default=100),
         ),
         supports_check_mode=True,
@@ -119,8 +127,9 @@ def main():
     for index, identity in enumerate(p['identities']):
         check_identity(module, identity, 'identities[%d]' % index)
     try:
-        for name in p['attributes']:
-            validate_attribute_name(name, 'attributes')
+        for option in ('attributes', 'sensitive_attributes'):
+            for name in p[option]:
+                validate_attribute_name(name, option)
     except SpecError as exc:
         module.fail_spec(exc)
     if not 1 <= p['chunk_size'] <= 1000:
@@ -131,13 +140,20 @@ def main():
         found, missing = read_many(client, p['identities'], p['attributes'], p['chunk_size'])
     except GroupIDError as exc:
         module.fail_request(exc)
+    sensitive = set(name.lower() for name in p['sensitive_attributes'])
     contacts = []
     seen = set()
     for identity in p['identities']:
         entry = found.get(identity)
         if entry is not None and entry['object_id'] not in seen:
             seen.add(entry['object_id'])
-            contacts.append(entry)
+            attributes = {}
+            for name, values in entry['attributes'].items():
+                if name.lower() in sensitive:
+                    module.protect(values)
+                    values = hide(values)
+                attributes[name] = values
+            contacts.append(dict(entry, attributes=attributes))
     module.exit_json(changed=False, contacts=contacts, missing=missing)
 
 

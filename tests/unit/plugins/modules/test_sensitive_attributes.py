@@ -7,7 +7,7 @@ from __future__ import annotations
 from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.groupid.groupid.plugins.module_utils._module import declared_secrets
-from ansible_collections.groupid.groupid.plugins.modules import groupid_contact, groupid_contacts
+from ansible_collections.groupid.groupid.plugins.modules import groupid_contact, groupid_contact_info, groupid_contacts
 from ansible_collections.groupid.groupid.tests.unit.plugins.helpers import (
     A,
     B,
@@ -123,6 +123,21 @@ def test_many_contacts_hide_task_wide_and_per_entry_sensitive_attributes(capsys,
     hidden_after = [{'info': ['<hidden: 1 value, changed>']}, {'pager': ['<hidden: 1 value, changed>']}]
     assert [d['after'] for d in result['diff']] == hidden_after
     assert_hidden(out, NEW_PIN, OLD_PIN, OTHER, 'p-2')
+
+
+def test_info_hides_sensitive_attributes_and_refuses_bad_names(capsys, transport):
+    body = contact_body({'CN': ['Agent'], 'info': [OLD_PIN, OTHER], 'mail': ['a@x']}, object_id=A)
+    transport([response(200, [body])])
+    result, code, out = run(capsys, groupid_contact_info.main, identities=[A], attributes=['info', 'mail'],
+                            sensitive_attributes=['Info'])
+    assert code == 0
+    assert result['contacts'][0]['attributes']['info'] == ['<hidden: 2 values>']
+    assert result['contacts'][0]['attributes']['mail'] == ['a@x']
+    assert_hidden(out, OLD_PIN, OTHER)
+
+    session = transport([])
+    result, code, _out = run(capsys, groupid_contact_info.main, identities=[A], sensitive_attributes=['in fo'])
+    assert code == 1 and 'sensitive_attributes' in result['msg'] and session.calls == []
 
 
 def test_declared_secrets_collects_only_sensitive_values():
