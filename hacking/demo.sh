@@ -3,6 +3,7 @@
 #   1. --check --diff   what would change; nothing is written
 #   2. --diff           the real run: changed
 #   3. --diff           again: ok, changed=0, no PATCH sent
+# then examples/many_contacts.yml twice (one login, three contacts in one task: changed, then ok),
 # then the simulator's request log, run by run (method + path).
 set -euo pipefail
 # shellcheck source=hacking/lib.sh
@@ -33,11 +34,11 @@ export GROUPID_CLIENT_ID=ansible-demo GROUPID_CLIENT_SECRET=demo-client-secret
 
 echo "simulator: $SIM_URL (CA: $SIM_CA)"
 marks=()
-run() {  # run TITLE ARGS...: one ansible-playbook run; remember where its requests end in the log
-    local title=$1
-    shift
-    printf '\n=== %s: ansible-playbook %s\n' "$title" "$*"
-    (cd "$ROOT/examples" && tools ansible-playbook "$@" demo.yml)
+run() {  # run TITLE PLAYBOOK ARGS...: one ansible-playbook run; remember where its requests end in the log
+    local title=$1 playbook=$2
+    shift 2
+    printf '\n=== %s: ansible-playbook %s %s\n' "$title" "$*" "$playbook"
+    (cd "$ROOT/examples" && tools ansible-playbook "$@" "$playbook")
     marks+=("$title=$(request_count)")
 }
 request_count() {
@@ -45,9 +46,11 @@ request_count() {
         "$SIM_ADMIN" "$SIM_CA"
 }
 
-run "run 1 (check mode: shows the change, writes nothing)" --check --diff
-run "run 2 (applies the change)" --diff
-run "run 3 (nothing left to change)" --diff
+run "run 1 (check mode: shows the change, writes nothing)" demo.yml --check --diff
+run "run 2 (applies the change)" demo.yml --diff
+run "run 3 (nothing left to change)" demo.yml --diff
+run "run 4 (many contacts, one login, one task)" many_contacts.yml --diff
+run "run 5 (many contacts again: nothing left to change)" many_contacts.yml
 
 printf '\n=== the simulator request log (GET %s/requests)\n' "$SIM_ADMIN"
 tools python - "$SIM_ADMIN" "$SIM_CA" "${marks[@]}" <<'PY'
@@ -55,13 +58,17 @@ import sys, requests
 admin, ca, marks = sys.argv[1], sys.argv[2], sys.argv[3:]
 log = requests.get(admin + '/requests', verify=ca, timeout=10).json()['requests']
 start = 0
+patches = {}
 for mark in marks:
     title, end = mark.rsplit('=', 1)
     chunk = log[start:int(end)]
-    patches = sum(1 for r in chunk if r.get('method') == 'PATCH')
-    print('%s: %d requests, %d PATCH' % (title, len(chunk), patches))
+    patches[title.split(' (')[0]] = sum(1 for r in chunk if r.get('method') == 'PATCH')
+    print('%s: %d requests, %d PATCH' % (title, len(chunk), patches[title.split(' (')[0]]))
     for r in chunk:
         print('    %-6s %s' % (r.get('method'), r.get('path')))
     start = int(end)
-print('\nrun 3 sent %s.' % ('no PATCH: nothing was written' if patches == 0 else '%d PATCH: NOT idempotent' % patches))
+print()
+for run in ('run 3', 'run 5'):
+    sent = patches.get(run, 0)
+    print('%s sent %s.' % (run, 'no PATCH: nothing was written' if sent == 0 else '%d PATCH: NOT idempotent' % sent))
 PY
