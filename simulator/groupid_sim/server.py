@@ -348,6 +348,15 @@ class Handler(BaseHTTPRequestHandler):
             if contact is None:
                 return 404, {'message': 'No contact %s in identity store %s.' % (json.dumps(unquote(identity)), store)}
             return 200, contact
+        decision = re.match(r'^/approvals/([0-9]+)/(approve|reject)$', path)
+        if decision:
+            if method != 'POST':
+                return 405, {'message': 'POST only'}
+            try:
+                applied = directory.decide(int(decision.group(1)), decision.group(2) == 'approve')
+            except SimError as exc:
+                return exc.status, exc.message
+            return 200, {'approval': int(decision.group(1)), 'decision': decision.group(2), 'result': applied}
         if path not in routes:
             return 404, {'message': 'Unknown admin call %s %s.' % (method, path)}
         if method not in routes[path]:

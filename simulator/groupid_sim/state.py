@@ -253,6 +253,7 @@ class Directory:
         self.users = dict((str(u['username']).lower(), str(u['password'])) for u in self.seed.get('users') or [])
         self.tokens = {}             # SHA-256 of the token -> {store, expires}
         self.pending_approvals = []
+        self.approval_seq = 0         # the last approval id handed out (ids are never reused)
         self.stores = {}
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding='utf-8') as handle:
@@ -275,13 +276,14 @@ class Directory:
                         for c in store.get('contacts') or []]
             self.stores[int(store['id'])] = dict((c.object_id, c) for c in contacts)
         self.pending_approvals = list(data.get('pending_approvals') or [])
+        self.approval_seq = max([a['id'] for a in self.pending_approvals] + [int(data.get('approval_seq') or 0)])
 
     def snapshot(self):
         """The persisted form (the seed's schema plus pending approvals and token hashes)."""
         with self.lock:
             return {'identity_stores': [{'id': sid, 'contacts': [c.to_admin() for c in contacts.values()]}
                                         for sid, contacts in self.stores.items()],
-                    'pending_approvals': copy.deepcopy(self.pending_approvals),
+                    'pending_approvals': copy.deepcopy(self.pending_approvals), 'approval_seq': self.approval_seq,
                     'tokens': copy.deepcopy(self.tokens)}
 
     def admin_state(self):
@@ -313,6 +315,7 @@ class Directory:
             self._load(self.seed)
             self.token_lifetime = self.initial_token_lifetime
             self.pending_approvals = []
+            self.approval_seq = 0
             self.persist()
 
     def set_token_lifetime(self, seconds):
@@ -433,8 +436,9 @@ class Directory:
             details = []
             if approval:
                 message = 'The request has been sent for approval.'
+                self.approval_seq += 1
                 self.pending_approvals.append({
-                    'id': len(self.pending_approvals) + 1, 'object_id': contact.object_id, 'store': store_id,
+                    'id': self.approval_seq, 'object_id': contact.object_id, 'store': store_id,
                     'dn': contact.dn, 'time': time.time(), 'attributes': copy.deepcopy(collection)})
                 for name in collection:
                     details.append(envelope(status=3, message=message, name=name, type_=8))
@@ -445,6 +449,22 @@ class Directory:
             self.persist()
         failed = any(d['status'] != 0 for d in details)
         return envelope(status=2 if failed else 0, details=details)
+
+    def decide(self, approval_id, approve):
+        """Approve (apply) or reject (drop) a held update; the envelope of the apply, or None for a reject."""
+        with self.lock:
+            held = next((a for a in self.pending_approvals if a['id'] == approval_id), None)
+            if held is None:
+                raise SimError(404, {'message': 'No pending approval %s.' % approval_id})
+            self.pending_approvals.remove(held)
+            if not approve:
+                self.persist()
+                return None
+            contact = self.store(held['store']).get(held['object_id'])
+            if contact is None:
+                self.persist()
+                raise SimError(409, {'message': 'The contact of approval %s no longer exists.' % approval_id})
+            return self.update(held['store'], held['object_id'], held['attributes'])
 
     @staticmethod
     def _apply_one(contact, name, entries, failures):

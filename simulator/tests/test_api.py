@@ -284,6 +284,36 @@ def test_approval_fault(api):
     assert api.admin('GET', '/state').json()['pending_approvals'][0]['object_id'] == C1
 
 
+def test_approve_applies_the_held_update_and_reject_drops_it(api):
+    api.fault(kind='approval', count=2)
+    api.patch(C1, {'title': [{'Value': 'approved', 'Action': 0}]})
+    api.patch(C2, {'title': [{'Value': 'rejected', 'Action': 0}]})
+    held = api.admin('GET', '/state').json()['pending_approvals']
+    assert [(a['id'], a['object_id']) for a in held] == [(1, C1), (2, C2)]
+
+    answer = api.admin('POST', '/approvals/1/approve')
+    assert answer.status_code == 200
+    assert answer.json()['result']['status'] == 0 and answer.json()['result']['details'][0]['status'] == 0
+    assert values(api, C1, 'title') == ['approved']
+    assert api.admin('POST', '/approvals/2/reject').json() == {'approval': 2, 'decision': 'reject', 'result': None}
+    assert values(api, C2, 'title') == []
+    assert api.admin('GET', '/state').json()['pending_approvals'] == []
+    assert [r['method'] for r in api.log()].count('PATCH') == 2     # decisions are admin calls, not logged
+
+
+def test_approval_decision_errors(api):
+    assert api.admin('POST', '/approvals/7/approve').status_code == 404
+    assert api.admin('GET', '/approvals/7/approve').status_code == 405
+    assert api.admin('POST', '/approvals/x/approve').status_code == 404
+    api.fault(kind='approval')
+    api.patch(C1, {'title': [{'Value': 'x', 'Action': 0}]})
+    assert api.admin('POST', '/approvals/1/reject').status_code == 200
+    assert api.admin('POST', '/approvals/1/approve').status_code == 404     # decided once
+    api.fault(kind='approval')
+    api.patch(C1, {'title': [{'Value': 'y', 'Action': 0}]})
+    assert [a['id'] for a in api.admin('GET', '/state').json()['pending_approvals']] == [2]   # ids never reused
+
+
 def test_fault_admin(api):
     assert api.admin('POST', '/faults', {'kind': 'nonsense'}).status_code == 400
     assert api.token
