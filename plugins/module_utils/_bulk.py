@@ -23,6 +23,26 @@ def _names_of(specs):
     return list(names.values())
 
 
+def _same_contact(entries, found):
+    """{identity: message} for entries whose identities turn out to name the same contact (a GUID and a DN, say).
+
+    Their updates would be planned against the same state and could undo each other, so none of them is sent.
+    """
+    by_object = {}
+    for index, (identity, _spec) in enumerate(entries):
+        contact = found.get(identity)
+        if contact is not None and contact['object_id']:
+            by_object.setdefault(str(contact['object_id']).lower(), []).append((index, identity))
+    shared = {}
+    for object_id, owners in by_object.items():
+        if len(owners) > 1:
+            names = ', '.join('contacts[%d] (%s)' % owner for owner in owners)
+            for _index, identity in owners:
+                shared[identity] = ('%s name the same contact %s; nothing was sent for them. Merge them into one entry.'
+                                    % (names, object_id))
+    return shared
+
+
 def _failed(identity, object_id, message):
     return {'identity': identity, 'object_id': object_id, 'changed': False, 'failed': True, 'msg': message,
             'plan': [], 'results': [], 'attributes': {}, 'diff': None}
@@ -44,6 +64,7 @@ def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, 
         contacts, _missing = read_many(client, [identity for identity, _spec in chunk],
                                        _names_of(spec for _identity, spec in chunk), chunk_size)
         found.update(contacts)
+    shared = _same_contact(entries, found)
 
     def one(entry):
         identity, spec = entry
@@ -51,6 +72,8 @@ def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, 
         if contact is None:
             return _failed(identity, None, 'contact %r was not found in identity store %s'
                            % (identity, client.identity_store_id))
+        if identity in shared:
+            return _failed(identity, contact['object_id'], shared[identity])
         converger = ContactConverger(client, spec, check_mode=check_mode, warn=warn, protect=protect)
         try:
             result = converger.converge(identity, current=contact['attributes'], object_id=contact['object_id'])

@@ -98,6 +98,9 @@ notes:
   - The comparison rules are those of M(groupid.groupid.groupid_contact); see its notes.
   - Every contact's input is checked before the first request; one bad entry fails the task before anything is
     read or written.
+  - Two entries that turn out to name the same contact (its GUID and its distinguished name, say) would be planned
+    against the same state and could undo each other; both fail with a message naming them, nothing is sent for
+    them, and the other contacts are converged.
 seealso:
   - module: groupid.groupid.groupid_contact
   - module: groupid.groupid.groupid_contact_info

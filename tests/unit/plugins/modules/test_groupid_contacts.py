@@ -75,6 +75,22 @@ def test_failures_do_not_stop_the_others_and_fail_at_the_end(capsys, transport):
     assert result['summary'] == {'ok': 0, 'changed': 1, 'failed': 2}
 
 
+def test_guid_and_dn_of_the_same_contact_send_nothing_for_either(capsys, transport):
+    session = transport([
+        response(200, [contact(A, department=['Sales']), contact(B, department=['Sales'])]),
+        response(200, envelope([('department', 0, None)])),
+    ])
+    dn = 'cn=AAA,OU=API,DC=x'
+    result, code, _out = run(capsys, [entry(A, department='Ops'), entry(dn, department='Legal'),
+                                      entry(B, department='Ops')])
+    assert code == 1
+    assert result['failed_contacts'] == [A, dn]
+    assert 'contacts[0] (%s), contacts[1] (%s) name the same contact %s' % (A, dn, A) in result['msg']
+    assert [m for m, _u in session.methods()] == ['GET', 'PATCH']
+    assert session.json_body(1)['objectIdentity'] == B
+    assert result['summary'] == {'ok': 0, 'changed': 1, 'failed': 2}
+
+
 def test_reads_in_chunks(capsys, transport):
     session = transport([response(200, [contact(A, title=['x'])]), response(200, [contact(B, title=['x'])]),
                          response(200, [contact(C, title=['x'])])])
