@@ -159,6 +159,10 @@ class GroupIDModule(AnsibleModule):
             self.fail_json(msg='timeout: %s must be a positive number of seconds' % p['timeout'])
         if p['retries'] < 0:
             self.fail_json(msg='retries: %s must be 0 or more' % p['retries'])
+        if p['ca_path'] and not os.path.exists(p['ca_path']):
+            self.fail_json(msg='ca_path: %s does not exist on the host that runs the module (%s); give the path of'
+                               ' the PEM file (or a folder of them) of the CA that signed the server certificate'
+                               % (p['ca_path'], 'normally the controller'))
         given = [o for o in CREDENTIAL_OPTIONS if p[o]]
         if p['access_token']:
             if given:

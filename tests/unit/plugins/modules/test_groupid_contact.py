@@ -184,6 +184,7 @@ def test_credentials_get_a_token_and_secrets_never_appear(capsys, transport):
     ({'identity_store_id': 0}, 'identity_store_id: 0 is not a positive'),
     ({'timeout': 0}, 'timeout: 0'),
     ({'retries': -1}, 'retries: -1'),
+    ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path: /nonexistent/ca.pem does not exist'),
     ({'username': 'u'}, 'access_token cannot be combined with username'),
     ({'access_token': None, 'username': 'u'}, 'missing: password, client_id, client_secret'),
 ])
@@ -206,16 +207,18 @@ def test_validate_certs_false_warns_and_http_warns(capsys, transport):
     assert any('plain http' in w for w in warning_texts(result))
 
 
-def test_environment_fallbacks(capsys, transport, monkeypatch):
+def test_environment_fallbacks(capsys, transport, monkeypatch, tmp_path):
+    ca = tmp_path / 'ca.pem'
+    ca.write_text('not read by the scripted transport')
     monkeypatch.setenv('GROUPID_URL', BASE)
     monkeypatch.setenv('GROUPID_IDENTITY_STORE_ID', '2')
     monkeypatch.setenv('GROUPID_ACCESS_TOKEN', 'tok-secret-123')
-    monkeypatch.setenv('GROUPID_CA_PATH', '/etc/ca.pem')
+    monkeypatch.setenv('GROUPID_CA_PATH', str(ca))
     session = transport([response(200, contact_body(CURRENT))])
     result, code, out = run(capsys, {'identity': GUID, 'attributes': {'set': {'department': 'Sales'}}})
     assert code == 0 and result['changed'] is False
     assert session.calls[0]['headers']['Authorization'] == 'Bearer tok-secret-123'
-    assert session.calls[0]['verify'] == '/etc/ca.pem'
+    assert session.calls[0]['verify'] == str(ca)
     assert 'tok-secret-123' not in out
 
 
