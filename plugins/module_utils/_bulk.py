@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
 from ansible_collections.groupid.groupid.plugins.module_utils._contact import ContactConverger, read_many
+from ansible_collections.groupid.groupid.plugins.module_utils._lifecycle import ensure_absent, ensure_present
 
 
 def _names_of(specs):
@@ -29,7 +30,8 @@ def _same_contact(entries, found):
     Their updates would be planned against the same state and could undo each other, so none of them is sent.
     """
     by_object = {}
-    for index, (identity, _spec) in enumerate(entries):
+    for index, entry in enumerate(entries):
+        identity = entry[0]
         contact = found.get(identity)
         if contact is not None and contact['object_id']:
             by_object.setdefault(str(contact['object_id']).lower(), []).append((index, identity))
@@ -45,15 +47,17 @@ def _same_contact(entries, found):
 
 def _failed(identity, object_id, message):
     return {'identity': identity, 'object_id': object_id, 'changed': False, 'failed': True, 'msg': message,
-            'plan': [], 'results': [], 'attributes': {}, 'diff': None}
+            'plan': [], 'results': [], 'attributes': {}, 'diff': None, 'created': False, 'deleted': False}
 
 
 def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, parallel=1, protect=None):
-    """Converge ``entries`` (a list of (identity, Spec)); one outcome dict per entry, in order.
+    """Converge ``entries``; one outcome dict per entry, in order.
 
-    Reads happen in chunks of ``chunk_size`` with Get Contacts; then each contact that differs
-    gets its own update, ``parallel`` at a time. A failure of one contact is recorded in its
-    outcome and does not stop the others; a failure of a read fails the whole call.
+    Each entry is (identity, Spec, placement), placement a dict with ``state`` (present or absent) and the
+    ``name`` and ``container`` that create a missing contact. Reads happen in chunks of ``chunk_size`` with
+    Get Contacts; then each contact that differs gets its own create, update or delete, ``parallel`` at a
+    time. A failure of one contact is recorded in its outcome and does not stop the others; a failure of a
+    read fails the whole call.
     """
     if client.access_token is None:
         client.login()
@@ -61,28 +65,34 @@ def converge_many(client, entries, check_mode=False, warn=None, chunk_size=100, 
     found = {}
     for start in range(0, len(entries), chunk_size):
         chunk = entries[start:start + chunk_size]
-        contacts, _missing = read_many(client, [identity for identity, _spec in chunk],
-                                       _names_of(spec for _identity, spec in chunk), chunk_size)
+        contacts, _missing = read_many(client, [entry[0] for entry in chunk],
+                                       _names_of(entry[1] for entry in chunk), chunk_size)
         found.update(contacts)
     shared = _same_contact(entries, found)
 
     def one(entry):
-        identity, spec = entry
+        identity, spec, placement = entry
         contact = found.get(identity)
-        if contact is None:
-            return _failed(identity, None, 'contact %r was not found in identity store %s'
-                           % (identity, client.identity_store_id))
+        object_id = contact['object_id'] if contact else None
         if identity in shared:
-            return _failed(identity, contact['object_id'], shared[identity])
+            return _failed(identity, object_id, shared[identity])
         converger = ContactConverger(client, spec, check_mode=check_mode, warn=warn, protect=protect)
+        known = (object_id, contact['attributes']) if contact else None
         try:
-            result = converger.converge(identity, current=contact['attributes'], object_id=contact['object_id'])
+            if placement.get('state') == 'absent':
+                result = ensure_absent(converger, identity, known=known)
+            else:
+                result = ensure_present(converger, identity, placement.get('name'), placement.get('container'),
+                                        known=known)
         except GroupIDError as exc:
-            return _failed(identity, contact['object_id'], str(exc))
+            return _failed(identity, object_id, str(exc))
+        after = result.get('contact') or {}
         return {
-            'identity': identity, 'object_id': contact['object_id'], 'changed': result['changed'],
+            'identity': identity, 'object_id': after.get('object_id', object_id), 'changed': result['changed'],
             'failed': result['failed'], 'msg': result['msg'], 'plan': result['plan'], 'results': result['results'],
-            'attributes': result['contact']['attributes'], 'diff': result['diff'],
+            'attributes': after.get('attributes') or {}, 'diff': result['diff'],
+            'created': bool(result.get('created')),
+            'deleted': placement.get('state') == 'absent' and bool(result['changed']),
         }
 
     if parallel <= 1:

@@ -48,10 +48,26 @@ def check_placement(current, name, container, identity):
                            ' container, or use the identity of another contact.' % (identity, ' and '.join(errors)))
 
 
-def ensure_present(converger, identity, name=None, container=None):
+# ``known`` of ensure_present/ensure_absent: the contact as already read, (object id, current attributes),
+# or None when a read found no such contact; UNREAD makes them read it themselves.
+UNREAD = object()
+
+
+def _lookup(converger, identity, known):
+    """(object id, current attributes) of the contact; ContactNotFound when there is none."""
+    if known is UNREAD:
+        return converger.read(identity)
+    if known is None:
+        raise ContactNotFound('Contact %r was not found in identity store %s.'
+                              % (identity, converger.client.identity_store_id), status=404)
+    converger.protect_current(known[1])
+    return known
+
+
+def ensure_present(converger, identity, name=None, container=None, known=UNREAD):
     """Converge an existing contact, or create it when name and container are given."""
     try:
-        object_id, current = converger.read(identity)
+        object_id, current = _lookup(converger, identity, known)
     except ContactNotFound as exc:
         if name is None or container is None:
             raise ContactNotFound('%s To create it, give name (its CN) and container (the DN of its parent OU).'
@@ -98,10 +114,10 @@ def _create(converger, name, container):
     return result
 
 
-def ensure_absent(converger, identity):
+def ensure_absent(converger, identity, known=UNREAD):
     """Delete the contact; a contact that is already gone is no change."""
     try:
-        object_id, current = converger.read(identity)
+        object_id, current = _lookup(converger, identity, known)
     except ContactNotFound:
         return {'changed': False, 'failed': False, 'msg': 'contact is absent', 'plan': [], 'results': [],
                 'diff': {'before': {}, 'after': {}}, 'contact': None}

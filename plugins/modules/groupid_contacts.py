@@ -14,6 +14,7 @@ description:
   - Reads the contacts in batches with the documented Get Contacts call, plans each one with the same planner as
     M(groupid.groupid.groupid_contact), and sends one update per contact that differs, over one reused HTTP
     connection (one per worker with O(parallel)).
+  - Creates missing contacts and deletes contacts declared absent, as M(groupid.groupid.groupid_contact) does.
   - A failure of one contact does not stop the others; the task fails at the end and lists the contacts that failed.
 author:
   - groupid.groupid contributors (@groupid)
@@ -40,8 +41,27 @@ options:
       identity:
         description:
           - The contact's identity, as in O(groupid.groupid.groupid_contact#module:identity).
+          - Without it, the contact is found by the distinguished name C(CN=<name>,<container>).
+          - One of O(contacts[].identity) and O(contacts[].name) is required.
         type: str
-        required: true
+      state:
+        description:
+          - V(present) converges the contact, creating it first when it does not exist and O(contacts[].name) and
+            O(contacts[].container) are given; V(absent) deletes it. As in
+            O(groupid.groupid.groupid_contact#module:state).
+        type: str
+        choices: [present, absent]
+        default: present
+      name:
+        description:
+          - The contact's name (its C(CN)), to create it and, without O(contacts[].identity), to find it. Renaming
+            is not supported.
+        type: str
+      container:
+        description:
+          - The distinguished name of the contact's parent OU. Moving is not supported.
+          - Required together with O(contacts[].name).
+        type: str
       attributes:
         description:
           - The attribute values, as in O(groupid.groupid.groupid_contact#module:attributes).
@@ -119,6 +139,23 @@ EXAMPLES = r'''
           add:
             proxyAddresses: smtp:ops@example.com
 
+- name: Create two partner contacts and retire a third, found by name
+  groupid.groupid.groupid_contacts:
+    contacts:
+      - name: Lopez, Ana
+        container: OU=Partners,DC=example,DC=com
+        attributes:
+          set:
+            mail: ana.lopez@supplier.example
+      - name: Ito, Ken
+        container: OU=Partners,DC=example,DC=com
+        attributes:
+          set:
+            mail: ken.ito@supplier.example
+      - name: Old Partner
+        container: OU=Partners,DC=example,DC=com
+        state: absent
+
 - name: Contacts from a variable, four updates at a time
   groupid.groupid.groupid_contacts:
     contacts: "{{ team_contacts }}"
@@ -166,6 +203,14 @@ contacts:
       description: The managed attributes after the run, each a sorted list of strings (sensitive ones hidden).
       type: dict
       sample: {"department": ["Operations"]}
+    created:
+      description: Whether the contact was created (in check mode, would be).
+      type: bool
+      sample: false
+    deleted:
+      description: Whether the contact was deleted (in check mode, would be).
+      type: bool
+      sample: false
 failed_contacts:
   description: The identities of the contacts that failed.
   returned: always
@@ -181,7 +226,7 @@ summary:
 
 from ansible_collections.groupid.groupid.plugins.module_utils._bulk import converge_many
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
-from ansible_collections.groupid.groupid.plugins.module_utils._identity import identity_key
+from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn, identity_key
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
     GroupIDModule,
     attributes_argument_spec,
@@ -191,10 +236,16 @@ from ansible_collections.groupid.groupid.plugins.module_utils._planner import Sp
 
 
 def main():
-    entry_spec = dict(identity=dict(type='str', required=True))
+    entry_spec = dict(
+        identity=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        name=dict(type='str'),
+        container=dict(type='str'),
+    )
     entry_spec.update(attributes_argument_spec())
     argument_spec = dict(
-        contacts=dict(type='list', elements='dict', required=True, options=entry_spec),
+        contacts=dict(type='list', elements='dict', required=True, options=entry_spec,
+                      required_one_of=[('identity', 'name')], required_together=[('name', 'container')]),
         case_insensitive_attributes=dict(type='list', elements='str', default=[]),
         sensitive_attributes=dict(type='list', elements='str', default=[]),
         chunk_size=dict(type='int', default=100),
@@ -210,19 +261,25 @@ def main():
     seen = {}
     for index, entry in enumerate(p['contacts']):
         where = 'contacts[%d]' % index
-        check_identity(module, entry['identity'], where + '.identity')
-        key = identity_key(entry['identity'])
+        for option in ('name', 'container'):
+            if entry[option] is not None:
+                check_identity(module, entry[option], '%s.%s' % (where, option))
+        identity = entry['identity']
+        if identity is None:
+            identity = contact_dn(entry['name'], entry['container'])
+        check_identity(module, identity, where + '.identity')
+        key = identity_key(identity)
         if key in seen:
             module.fail_json(msg='%s.identity: %r names the same contact as contacts[%d]; merge the two entries'
-                                 % (where, entry['identity'], seen[key]))
+                                 % (where, identity, seen[key]))
         seen[key] = index
         try:
             spec = normalize_spec(entry['attributes'],
                                   list(p['case_insensitive_attributes']) + list(entry['case_insensitive_attributes']),
                                   list(p['sensitive_attributes']) + list(entry['sensitive_attributes']))
         except SpecError as exc:
-            module.fail_json(msg='%s (%s): %s' % (where, entry['identity'], exc))
-        entries.append((entry['identity'], spec))
+            module.fail_json(msg='%s (%s): %s' % (where, identity, exc))
+        entries.append((identity, spec, {'state': entry['state'], 'name': entry['name'], 'container': entry['container']}))
 
     try:
         outcomes = converge_many(module.client(), entries, check_mode=module.check_mode, warn=module.warn,

@@ -12,6 +12,7 @@ from ansible_collections.groupid.groupid.tests.unit.plugins.helpers import (
     B,
     C,
     CONN,
+    DATA,
     contact_body,
     envelope,
     response,
@@ -118,4 +119,74 @@ def test_bad_input_before_any_request(capsys, transport, contacts, extra, messag
     session = transport([])
     result, code, _out = run(capsys, contacts, **extra)
     assert code == 1 and message in result['msg']
+    assert session.calls == []
+
+
+NEW = 'bf1c9efb-5e60-4d42-9899-5d33fe70d818'
+PARTNERS = 'OU=Partners,DC=x'
+
+
+def created(object_id=NEW):
+    body = envelope([])
+    body['data'] = object_id
+    return body
+
+
+def lifecycle_entries():
+    return [
+        {'name': 'Lopez, Ana', 'container': PARTNERS, 'attributes': {'set': {'mail': 'ana@x'}}},   # missing: create
+        {'identity': B, 'state': 'absent'},                                                       # exists: delete
+        {'identity': C, 'state': 'absent'},                                                       # missing: ok
+        entry(A, department='Ops'),                                                               # exists: update
+    ]
+
+
+def test_create_delete_and_update_in_one_task(capsys, transport):
+    new = contact_body({'CN': ['Lopez, Ana'], 'container': [PARTNERS], 'mail': ['ana@x']}, object_id=NEW)
+    session = transport([
+        response(200, [contact(A, department=['Sales']), contact(B, department=['Sales'])]),
+        response(200, created()), response(200, new),      # the create, then its read-back
+        response(200, envelope([])),                       # the delete
+        response(200, envelope([('department', 0, None)])),
+    ])
+    result, code, _out = run(capsys, lifecycle_entries(), _ansible_diff=True)
+    assert code == 0, result['msg']
+    assert [m for m, _u in session.methods()] == ['GET', 'POST', 'GET', 'DELETE', 'PATCH']
+    assert session.json_body(0)['userIdentities'] == ['CN=Lopez\\, Ana,' + PARTNERS, B, C, A]
+    assert session.json_body(1) == {'container': PARTNERS, 'attributes': {'attributesCollection': {
+        'CN': [{'value': 'Lopez, Ana', 'action': 0}], 'objectClass': [{'value': 'contact', 'action': 0}],
+        'mail': [{'value': 'ana@x', 'action': 0}]}}}
+    assert session.methods()[3] == ('DELETE', DATA + '/Contacts/' + B)
+    flags = [(c['object_id'], c['changed'], c['created'], c['deleted']) for c in result['contacts']]
+    assert flags == [(NEW, True, True, False), (B, True, False, True), (None, False, False, False),
+                     (A, True, False, False)]
+    assert result['summary'] == {'ok': 1, 'changed': 3, 'failed': 0}
+    assert len(result['diff']) == 3
+
+
+def test_create_and_delete_in_check_mode_only_read(capsys, transport):
+    session = transport([response(200, [contact(A, department=['Sales']), contact(B, department=['Sales'])])])
+    result, code, _out = run(capsys, lifecycle_entries(), _ansible_check_mode=True)
+    assert code == 0 and result['changed'] is True
+    assert [m for m, _u in session.methods()] == ['GET']
+    assert [(c['created'], c['deleted']) for c in result['contacts']] == [
+        (True, False), (False, True), (False, False), (False, False)]
+
+
+def test_missing_contact_without_name_explains_how_to_create(capsys, transport):
+    transport([response(200, [])])
+    result, code, _out = run(capsys, [entry(A, department='Ops')])
+    assert code == 1 and result['failed_contacts'] == [A]
+    assert 'was not found' in result['msg'] and 'give name (its CN) and container' in result['msg']
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'name': 'Lopez, Ana'}, 'container'),
+    ({'attributes': {'set': {'mail': 'x'}}}, 'identity, name'),
+    ({'name': 'A', 'container': 'OU=X\nY'}, 'contacts[0].container'),
+])
+def test_lifecycle_input_checked_before_any_request(capsys, transport, bad, message):
+    session = transport([])
+    result, code, _out = run(capsys, [bad])
+    assert code == 1 and message in result['msg'], result['msg']
     assert session.calls == []
