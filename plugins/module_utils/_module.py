@@ -22,6 +22,7 @@ from ansible_collections.groupid.groupid.plugins.module_utils._client import (
     GroupIDClient,
     GroupIDError,
 )
+from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError
 
 CREDENTIAL_OPTIONS = ('username', 'password', 'client_id', 'client_secret')
@@ -216,4 +217,16 @@ def check_identity(module, identity, option='identity'):
         module.fail_json(msg='%s: %r contains control characters (a pasted newline or tab?)' % (option, identity))
 
 
-__all__ = ['GroupIDModule', 'attributes_argument_spec', 'connection_argument_spec', 'check_identity', 'SpecError']
+def contact_identity(module, identity, name, container, prefix=''):
+    """The identity to find a contact by: ``identity``, or else ``CN=<name>,<container>``; each input checked."""
+    for option, value in (('name', name), ('container', container)):
+        if value is not None:
+            check_identity(module, value, prefix + option)
+    if identity is None:
+        identity = contact_dn(name, container)
+    check_identity(module, identity, prefix + 'identity')
+    return identity
+
+
+__all__ = ['GroupIDModule', 'attributes_argument_spec', 'connection_argument_spec', 'check_identity', 'contact_identity',
+           'SpecError']

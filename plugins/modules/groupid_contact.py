@@ -242,12 +242,11 @@ pending_attributes:
 
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
 from ansible_collections.groupid.groupid.plugins.module_utils._contact import ContactConverger
-from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn
 from ansible_collections.groupid.groupid.plugins.module_utils._lifecycle import ensure_absent, ensure_present
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
     GroupIDModule,
     attributes_argument_spec,
-    check_identity,
+    contact_identity,
 )
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, normalize_spec
 
@@ -263,13 +262,7 @@ def main():
     module = GroupIDModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('identity', 'name')], required_together=[('name', 'container')])
     p = module.params
-    for option in ('name', 'container'):
-        if p[option] is not None:
-            check_identity(module, p[option], option)
-    identity = p['identity']
-    if identity is None:
-        identity = contact_dn(p['name'], p['container'])
-    check_identity(module, identity)
+    identity = contact_identity(module, p['identity'], p['name'], p['container'])
     try:
         spec = normalize_spec(p['attributes'], p['case_insensitive_attributes'], p['sensitive_attributes'])
     except SpecError as exc:

@@ -226,11 +226,11 @@ summary:
 
 from ansible_collections.groupid.groupid.plugins.module_utils._bulk import converge_many
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
-from ansible_collections.groupid.groupid.plugins.module_utils._identity import contact_dn, identity_key
+from ansible_collections.groupid.groupid.plugins.module_utils._identity import identity_key
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
     GroupIDModule,
     attributes_argument_spec,
-    check_identity,
+    contact_identity,
 )
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, normalize_spec
 
@@ -261,13 +261,7 @@ def main():
     seen = {}
     for index, entry in enumerate(p['contacts']):
         where = 'contacts[%d]' % index
-        for option in ('name', 'container'):
-            if entry[option] is not None:
-                check_identity(module, entry[option], '%s.%s' % (where, option))
-        identity = entry['identity']
-        if identity is None:
-            identity = contact_dn(entry['name'], entry['container'])
-        check_identity(module, identity, where + '.identity')
+        identity = contact_identity(module, entry['identity'], entry['name'], entry['container'], where + '.')
         key = identity_key(identity)
         if key in seen:
             module.fail_json(msg='%s.identity: %r names the same contact as contacts[%d]; merge the two entries'
