@@ -57,6 +57,23 @@ def connection_argument_spec():
     )
 
 
+def contact_argument_spec():
+    """One contact: ``identity`` or ``name`` + ``container``, ``state``, and the attribute options."""
+    spec = dict(
+        identity=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        name=dict(type='str'),
+        container=dict(type='str'),
+    )
+    spec.update(attributes_argument_spec())
+    return spec
+
+
+# How the options of contact_argument_spec() depend on each other.
+CONTACT_REQUIRED_ONE_OF = [('identity', 'name')]
+CONTACT_REQUIRED_TOGETHER = [('name', 'container')]
+
+
 def attributes_argument_spec():
     """The ``attributes`` option (set/add/remove), ``case_insensitive_attributes`` and ``sensitive_attributes``."""
     return dict(
@@ -228,5 +245,5 @@ def contact_identity(module, identity, name, container, prefix=''):
     return identity
 
 
-__all__ = ['GroupIDModule', 'attributes_argument_spec', 'connection_argument_spec', 'check_identity', 'contact_identity',
-           'SpecError']
+__all__ = ['GroupIDModule', 'attributes_argument_spec', 'connection_argument_spec', 'contact_argument_spec',
+           'check_identity', 'contact_identity', 'SpecError', 'CONTACT_REQUIRED_ONE_OF', 'CONTACT_REQUIRED_TOGETHER']

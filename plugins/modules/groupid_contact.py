@@ -244,23 +244,18 @@ from ansible_collections.groupid.groupid.plugins.module_utils._client import Gro
 from ansible_collections.groupid.groupid.plugins.module_utils._contact import ContactConverger
 from ansible_collections.groupid.groupid.plugins.module_utils._lifecycle import ensure_absent, ensure_present
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
+    CONTACT_REQUIRED_ONE_OF,
+    CONTACT_REQUIRED_TOGETHER,
     GroupIDModule,
-    attributes_argument_spec,
+    contact_argument_spec,
     contact_identity,
 )
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, normalize_spec
 
 
 def main():
-    argument_spec = dict(
-        identity=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        name=dict(type='str'),
-        container=dict(type='str'),
-    )
-    argument_spec.update(attributes_argument_spec())
-    module = GroupIDModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_one_of=[('identity', 'name')], required_together=[('name', 'container')])
+    module = GroupIDModule(argument_spec=contact_argument_spec(), supports_check_mode=True,
+                           required_one_of=CONTACT_REQUIRED_ONE_OF, required_together=CONTACT_REQUIRED_TOGETHER)
     p = module.params
     identity = contact_identity(module, p['identity'], p['name'], p['container'])
     try:

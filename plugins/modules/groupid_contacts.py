@@ -228,24 +228,19 @@ from ansible_collections.groupid.groupid.plugins.module_utils._bulk import conve
 from ansible_collections.groupid.groupid.plugins.module_utils._client import GroupIDError
 from ansible_collections.groupid.groupid.plugins.module_utils._identity import identity_key
 from ansible_collections.groupid.groupid.plugins.module_utils._module import (
+    CONTACT_REQUIRED_ONE_OF,
+    CONTACT_REQUIRED_TOGETHER,
     GroupIDModule,
-    attributes_argument_spec,
+    contact_argument_spec,
     contact_identity,
 )
 from ansible_collections.groupid.groupid.plugins.module_utils._planner import SpecError, normalize_spec
 
 
 def main():
-    entry_spec = dict(
-        identity=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        name=dict(type='str'),
-        container=dict(type='str'),
-    )
-    entry_spec.update(attributes_argument_spec())
     argument_spec = dict(
-        contacts=dict(type='list', elements='dict', required=True, options=entry_spec,
-                      required_one_of=[('identity', 'name')], required_together=[('name', 'container')]),
+        contacts=dict(type='list', elements='dict', required=True, options=contact_argument_spec(),
+                      required_one_of=CONTACT_REQUIRED_ONE_OF, required_together=CONTACT_REQUIRED_TOGETHER),
         case_insensitive_attributes=dict(type='list', elements='str', default=[]),
         sensitive_attributes=dict(type='list', elements='str', default=[]),
         chunk_size=dict(type='int', default=100),
