@@ -117,7 +117,6 @@ class GroupIDClient:
         self.session = requests.Session()
         self.session.headers['Accept'] = 'application/json'
         self.token_info = None
-        self.requests_sent = 0
         self._login_lock = threading.Lock()
 
     def use_pool(self, size):
@@ -141,7 +140,6 @@ class GroupIDClient:
     # -- transport ---------------------------------------------------------------------
     def _send(self, method, url, **kwargs):
         """One HTTP exchange; transport failures become GroupIDError."""
-        self.requests_sent += 1
         try:
             return self.session.request(method, url, timeout=self.timeout, verify=self.verify, **kwargs)
         except requests.exceptions.SSLError as exc:
